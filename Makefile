@@ -1,0 +1,121 @@
+# SPDX-License-Identifier: MIT
+# anyns build. `make` builds build/anynsd and build/anyns; `make run` and
+# `make test` are the README's two commands (both install missing Debian packages).
+
+CC       ?= gcc
+BUILD    ?= build
+SAN      ?=
+OPT      ?= -O2
+CFLAGS_BASE = -std=c11 -D_GNU_SOURCE -g $(OPT) -Wall -Wextra -Werror -I. -MMD -MP
+ifeq ($(SAN),1)
+CFLAGS_BASE += -fsanitize=address,undefined -fno-omit-frame-pointer -fno-sanitize-recover=undefined
+LDFLAGS_SAN  = -fsanitize=address,undefined
+endif
+CFLAGS  += $(CFLAGS_BASE)
+LDFLAGS += $(LDFLAGS_SAN)
+LIBS     = -lyaml -lurcu-memb -lurcu-common -lcrypto -llmdb -lpthread
+
+LIB_SRC    := $(shell find lib -name '*.c' | sort)
+ANYNSD_SRC := $(shell find anynsd -name '*.c' 2>/dev/null | sort)
+CLI_SRC    := $(shell find cli -name '*.c' 2>/dev/null | sort)
+HEALTHD_SRC:= $(shell find healthd -name '*.c' 2>/dev/null | sort)
+UNIT_SRC   := $(shell find tests/unit -name 'test_*.c' 2>/dev/null | sort)
+FUZZ_SRC   := $(shell find tests/fuzz -name 'fuzz_*.c' 2>/dev/null | sort)
+
+LIB_OBJ    := $(LIB_SRC:%.c=$(BUILD)/obj/%.o)
+ANYNSD_OBJ := $(ANYNSD_SRC:%.c=$(BUILD)/obj/%.o)
+CLI_OBJ    := $(CLI_SRC:%.c=$(BUILD)/obj/%.o)
+HEALTHD_OBJ:= $(HEALTHD_SRC:%.c=$(BUILD)/obj/%.o)
+UNIT_BIN   := $(UNIT_SRC:tests/unit/%.c=$(BUILD)/tests/%)
+FUZZ_REPLAY:= $(FUZZ_SRC:tests/fuzz/%.c=$(BUILD)/fuzz-replay/%)
+
+PROGRAMS := $(BUILD)/anynsd $(BUILD)/anyns
+ifneq ($(HEALTHD_SRC),)
+PROGRAMS += $(BUILD)/anyns-healthd
+endif
+
+PYTHON   := /usr/bin/python3
+
+.PHONY: all deps run test unit unit-asan fuzz-replay system fuzz bench lab clean
+all: $(PROGRAMS)
+
+$(BUILD)/obj/%.o: %.c
+	@mkdir -p $(dir $@)
+	$(CC) $(CFLAGS) -c $< -o $@
+
+$(BUILD)/libanyns.a: $(LIB_OBJ)
+	@mkdir -p $(dir $@)
+	rm -f $@; ar rcs $@ $^
+
+$(BUILD)/anynsd: $(ANYNSD_OBJ) $(BUILD)/libanyns.a
+	$(CC) $(LDFLAGS) -o $@ $^ $(LIBS)
+
+$(BUILD)/anyns: $(CLI_OBJ) $(BUILD)/libanyns.a
+	$(CC) $(LDFLAGS) -o $@ $^ $(LIBS)
+
+$(BUILD)/anyns-healthd: $(HEALTHD_OBJ) $(BUILD)/libanyns.a
+	$(CC) $(LDFLAGS) -o $@ $^ $(LIBS)
+
+# Unit tests may also test program modules: they link every object of anynsd
+# except its main (anynsd/main.c).
+ANYNSD_LIBOBJ := $(filter-out $(BUILD)/obj/anynsd/main.o,$(ANYNSD_OBJ))
+$(BUILD)/tests/%: tests/unit/%.c $(ANYNSD_LIBOBJ) $(BUILD)/libanyns.a
+	@mkdir -p $(dir $@)
+	$(CC) $(CFLAGS) $(LDFLAGS) -o $@ $^ -lcmocka $(LIBS)
+
+# Fuzz harnesses built with a small main that replays the seed corpus, so the
+# normal test run (and the sanitizer run) exercises them without libFuzzer.
+$(BUILD)/fuzz-replay/%: tests/fuzz/%.c tests/fuzz/replay_main.c $(BUILD)/libanyns.a
+	@mkdir -p $(dir $@)
+	$(CC) $(CFLAGS) $(LDFLAGS) -o $@ $^ $(LIBS)
+
+unit: $(UNIT_BIN)
+	@set -e; for t in $(UNIT_BIN); do echo "== $$t"; $$t; done
+
+fuzz-replay: $(FUZZ_REPLAY)
+	@set -e; for f in $(FUZZ_REPLAY); do n=$$(basename $$f); \
+	  echo "== $$f tests/fuzz/corpus/$$n"; $$f tests/fuzz/corpus/$$n; done
+
+unit-asan:
+	$(MAKE) BUILD=build-asan SAN=1 OPT=-O1 unit fuzz-replay
+
+deps:
+	@scripts/deps.sh test
+
+system: all
+	$(PYTHON) -m pytest -q tests/system
+
+test:
+	@scripts/deps.sh test
+	$(MAKE) all
+	$(MAKE) unit fuzz-replay
+	$(MAKE) unit-asan
+	$(MAKE) system
+
+run:
+	@scripts/deps.sh run
+	$(MAKE) all
+	scripts/run-example.sh
+
+# libFuzzer builds (clang): make fuzz FUZZ_SECONDS=60
+FUZZ_SECONDS ?= 30
+fuzz:
+	@set -e; for s in $(FUZZ_SRC); do n=$$(basename $$s .c); \
+	  $(MAKE) BUILD=build-fuzz CC=clang SAN=1 build-fuzz/libanyns.a; \
+	  clang -std=c11 -D_GNU_SOURCE -g -O1 -I. -fsanitize=fuzzer,address,undefined \
+	    -o build-fuzz/$$n $$s build-fuzz/libanyns.a $(LIBS); \
+	  mkdir -p build-fuzz/corpus-$$n; \
+	  build-fuzz/$$n -max_total_time=$(FUZZ_SECONDS) build-fuzz/corpus-$$n tests/fuzz/corpus/$$n; done
+
+bench: all
+	@scripts/deps.sh bench
+	$(PYTHON) bench/run.py
+
+lab: all
+	@scripts/deps.sh lab
+	lab/anycast-lab up
+
+clean:
+	rm -rf build build-asan build-fuzz
+
+-include $(shell find $(BUILD) -name '*.d' 2>/dev/null)

@@ -1,0 +1,120 @@
+/* SPDX-License-Identifier: MIT */
+/*
+ * The zone snapshot: an immutable, in-memory copy of one zone, built once
+ * by a builder and then only read (by any number of threads, without locks),
+ * until it is retired and freed whole with ans_zone_free().
+ *
+ * Contents: nodes (one per owner name, plus empty non-terminals) sorted in
+ * canonical order (RFC 4034 §6.1), each with its RRsets; the design note in
+ * doc/zone.md and the block at the top of zone.c say how lookups are made.
+ *
+ * Names in the snapshot are lowercased. Rdata is stored in wire form with
+ * uncompressed names, each RR as [u16 rdlen][rdata], RRs of an RRset sorted
+ * canonically and without duplicates (RFC 2181 §5).
+ */
+#ifndef ANS_ZONE_ZONE_H
+#define ANS_ZONE_ZONE_H
+
+#include <stdbool.h>
+#include <stddef.h>
+#include <stdint.h>
+
+#include "lib/base/diag.h"
+#include "lib/base/err.h"
+#include "lib/name/name.h"
+
+struct ans_rrset {
+	uint16_t type;
+	uint16_t count;          /* number of RRs */
+	uint32_t ttl;
+	uint32_t rdata_len;      /* bytes in rdata */
+	const uint8_t *rdata;    /* count × [u16 rdlen][rdata] */
+	uint32_t src_line;       /* where the first RR came from (0: unknown) */
+	uint16_t src_file;       /* index into ans_zone.files */
+};
+
+/* Node flags. */
+enum {
+	ANS_NODE_APEX = 1 << 0,
+	ANS_NODE_DELEG = 1 << 1,        /* has NS and is not the apex: a zone cut */
+	ANS_NODE_OCCLUDED = 1 << 2,     /* below a zone cut or a DNAME (glue) */
+	ANS_NODE_ENT = 1 << 3,          /* empty non-terminal: no RRsets */
+	ANS_NODE_HAS_WILDCARD = 1 << 4, /* the node has a "*" child */
+	ANS_NODE_DNAME = 1 << 5,        /* has a DNAME RRset */
+	ANS_NODE_CNAME = 1 << 6,        /* has a CNAME RRset */
+};
+
+struct ans_node {
+	const uint8_t *owner;            /* lowercased wire name */
+	const struct ans_node *parent;   /* NULL for the apex */
+	const struct ans_rrset *rrsets;  /* sorted by type */
+	uint16_t rrset_count;
+	uint16_t flags;
+};
+
+struct ans_zone_index;  /* lookup structure, private to zone.c */
+
+struct ans_zone {
+	const uint8_t *apex;             /* lowercased wire name */
+	const struct ans_node *apex_node;
+	const struct ans_node *nodes;    /* node_count nodes, canonical order */
+	size_t node_count;
+	size_t rr_count;                 /* records, not counting duplicates */
+	uint32_t serial;                 /* from the apex SOA, 0 without one */
+	const char *const *files;        /* source file names (src_file index) */
+	size_t file_count;
+	struct ans_zone_index *index;
+	size_t memory_bytes;             /* what the snapshot holds */
+	void *priv;                      /* owned memory, private to zone.c */
+};
+
+struct ans_zone_builder;
+
+/* Starts building a zone with the given apex (wire name, any case).
+ * Errors: ANS_ENOMEM. */
+int ans_zone_builder_new(struct ans_zone_builder **out, const uint8_t *apex) ANS_WUR;
+
+/* Registers a source file name for src_file indices; returns the index
+ * (or a negative error). Repeated names return their existing index. */
+int ans_zone_builder_file(struct ans_zone_builder *b, const char *path);
+
+/* Adds one RR (class IN). Duplicates are dropped silently (RFC 2181 §5).
+ * When RRs of one RRset have different TTLs, the first TTL is kept and a
+ * warning is reported at build time (RFC 2181 §5.2).
+ * Errors: ANS_ENOMEM, ANS_ELIMIT (rdlen), ANS_EINVAL (meta type). Records
+ * outside the zone are accepted here and reported by the checks. */
+int ans_zone_builder_add(struct ans_zone_builder *b, const uint8_t *owner,
+			 uint16_t type, uint32_t ttl, const uint8_t *rdata,
+			 uint16_t rdlen, int src_file, unsigned src_line) ANS_WUR;
+
+/* Builds the snapshot: sorts, merges RRsets, adds empty non-terminals, sets
+ * flags and the lookup index, reports TTL mismatches through `diag`, and
+ * drops records that are outside the zone (reported as errors). Does NOT run
+ * the semantic checks (see check.h). Frees the builder in every case.
+ * Errors: ANS_ENOMEM. */
+int ans_zone_builder_finish(struct ans_zone_builder *b, struct ans_diag *diag,
+			    struct ans_zone **out) ANS_WUR;
+
+/* Frees a builder that will not be finished. NULL is fine. */
+void ans_zone_builder_free(struct ans_zone_builder *b);
+
+/* Frees a snapshot and everything it holds. NULL is fine. Only when no
+ * reader can still see it (after an RCU grace period in anynsd). */
+void ans_zone_free(struct ans_zone *z);
+
+/* Exact lookup of a lowercased wire name; NULL when the zone has no such node
+ * (empty non-terminals are nodes). Thread-safe, allocation-free. */
+const struct ans_node *ans_zone_find(const struct ans_zone *z, const uint8_t *lname);
+
+/* The RRset of `type` at a node, or NULL. */
+const struct ans_rrset *ans_node_rrset(const struct ans_node *n, uint16_t type);
+
+/* Iterating the RRs of an RRset:
+ *     const uint8_t *p = rs->rdata;
+ *     for (i = 0; i < rs->count; i++) { len = ans_get_u16(p); rd = p + 2; p += 2 + len; } */
+
+/* The apex SOA fields, for negative answers and transfers. */
+const struct ans_rrset *ans_zone_soa(const struct ans_zone *z);
+uint32_t ans_zone_soa_minimum(const struct ans_zone *z);
+
+#endif

@@ -1,0 +1,35 @@
+/* SPDX-License-Identifier: MIT */
+/*
+ * A zone set: the zones a server answers for, immutable once built. Finding
+ * the zone of a query name is a longest-suffix match. The set references
+ * zones it does not own: the program frees zones when no set and no reader
+ * uses them any more.
+ */
+#ifndef ANS_ZONE_ZONESET_H
+#define ANS_ZONE_ZONESET_H
+
+#include <stddef.h>
+#include <stdint.h>
+
+#include "lib/base/err.h"
+#include "lib/zone/zone.h"
+
+struct ans_zoneset;
+
+/* Builds a set over `n` zones (distinct apexes). Errors: ANS_ENOMEM,
+ * ANS_EEXIST (two zones with one apex). */
+int ans_zoneset_new(struct ans_zoneset **out, struct ans_zone *const *zones,
+		    size_t n) ANS_WUR;
+
+/* The zone with the longest apex that `lname` (lowercased wire name) is at or
+ * below, or NULL. Thread-safe, allocation-free. */
+const struct ans_zone *ans_zoneset_find(const struct ans_zoneset *zs,
+					const uint8_t *lname);
+
+size_t ans_zoneset_count(const struct ans_zoneset *zs);
+struct ans_zone *ans_zoneset_get(const struct ans_zoneset *zs, size_t i);
+
+/* Frees the set, not the zones. NULL is fine. */
+void ans_zoneset_free(struct ans_zoneset *zs);
+
+#endif
