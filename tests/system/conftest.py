@@ -1,0 +1,167 @@
+# SPDX-License-Identifier: MIT
+"""Shared fixtures for system tests: real anynsd processes on loopback.
+
+Use the `anynsd` fixture factory:
+
+    def test_x(anynsd):
+        srv = anynsd(zones={"example.com.": ZONE_TEXT})          # started, ready
+        srv = anynsd(zones=..., server={"identity": "n1"})        # extra server options
+        srv = anynsd(config="raw yaml text")                      # full control
+        srv.addr, srv.port, srv.pid, srv.dir, srv.log()
+        srv.reload(); srv.stop()
+
+Every process is stopped by its PID when the test ends.
+"""
+import os
+import signal
+import socket
+import subprocess
+import time
+from pathlib import Path
+
+import dns.message
+import dns.query
+import dns.rcode
+import pytest
+
+ROOT = Path(__file__).resolve().parents[2]
+BUILD = Path(os.environ.get("ANYNS_BUILD", ROOT / "build"))
+ANYNSD = BUILD / "anynsd"
+ANYNS = BUILD / "anyns"
+
+
+def free_port(addr="127.0.0.1"):
+    """A port free for both UDP and TCP on addr."""
+    fam = socket.AF_INET6 if ":" in addr else socket.AF_INET
+    for _ in range(100):
+        with socket.socket(fam, socket.SOCK_DGRAM) as u:
+            u.bind((addr, 0))
+            port = u.getsockname()[1]
+            try:
+                with socket.socket(fam, socket.SOCK_STREAM) as t:
+                    t.setsockopt(socket.SOL_SOCKET, socket.SO_REUSEADDR, 1)
+                    t.bind((addr, port))
+                return port
+            except OSError:
+                continue
+    raise RuntimeError("no free port")
+
+
+def wait_dns_ready(addr, port, proc=None, timeout=10.0, qname="."):
+    """Waits until the server answers any DNS query over UDP."""
+    deadline = time.monotonic() + timeout
+    q = dns.message.make_query(qname, "SOA")
+    while time.monotonic() < deadline:
+        if proc is not None and proc.poll() is not None:
+            raise RuntimeError("server exited with %s" % proc.returncode)
+        try:
+            dns.query.udp(q, addr, port=port, timeout=0.2)
+            return
+        except Exception:
+            time.sleep(0.05)
+    raise RuntimeError("server on %s@%d not ready" % (addr, port))
+
+
+def yaml_scalar(v):
+    if isinstance(v, bool):
+        return "true" if v else "false"
+    if isinstance(v, int):
+        return str(v)
+    return '"%s"' % str(v).replace("\\", "\\\\").replace('"', '\\"')
+
+
+def yaml_value(v):
+    if isinstance(v, (list, tuple)):
+        return "[ " + ", ".join(yaml_scalar(x) for x in v) + " ]"
+    return yaml_scalar(v)
+
+
+class Anynsd:
+    def __init__(self, workdir, config_text, addr, port, extra_args=()):
+        self.dir = Path(workdir)
+        self.addr = addr
+        self.port = port
+        self.conf = self.dir / "anynsd.yaml"
+        self.conf.write_text(config_text)
+        self.logfile = self.dir / "anynsd.log"
+        self.proc = None
+        self.extra_args = list(extra_args)
+
+    @property
+    def pid(self):
+        return self.proc.pid
+
+    def start(self, wait=True):
+        self._log = open(self.logfile, "ab")
+        self.proc = subprocess.Popen([str(ANYNSD), "-c", str(self.conf)] + self.extra_args,
+                                     stdout=self._log, stderr=subprocess.STDOUT)
+        if wait:
+            wait_dns_ready(self.addr, self.port, self.proc)
+        return self
+
+    def log(self):
+        return self.logfile.read_text(errors="replace")
+
+    def reload(self):
+        self.proc.send_signal(signal.SIGHUP)
+
+    def running(self):
+        return self.proc is not None and self.proc.poll() is None
+
+    def stop(self, sig=signal.SIGTERM, timeout=10):
+        if self.proc is None or self.proc.poll() is not None:
+            return self.proc.returncode if self.proc else None
+        self.proc.send_signal(sig)
+        try:
+            return self.proc.wait(timeout)
+        except subprocess.TimeoutExpired:
+            self.proc.kill()
+            return self.proc.wait()
+
+    def query(self, qname, qtype="A", tcp=False, **kw):
+        q = dns.message.make_query(qname, qtype, **kw)
+        if tcp:
+            return dns.query.tcp(q, self.addr, port=self.port, timeout=3)
+        return dns.query.udp(q, self.addr, port=self.port, timeout=3)
+
+
+def make_config(workdir, zones, addr, port, server=None, zone_opts=None):
+    """Writes zone files and returns the YAML text of an anynsd configuration."""
+    workdir = Path(workdir)
+    lines = ["server:",
+             '  listen: [ "%s@%d" ]' % (addr, port),
+             "  workers: 1",
+             '  storage: "%s"' % (workdir / "storage")]
+    for k, v in (server or {}).items():
+        lines.append("  %s: %s" % (k, yaml_value(v)))
+    lines.append("zone:")
+    for i, (origin, text) in enumerate(zones.items()):
+        path = workdir / ("zone%d.zone" % i)
+        path.write_text(text)
+        lines.append('  - domain: "%s"' % origin)
+        lines.append('    file: "%s"' % path)
+        for k, v in ((zone_opts or {}).get(origin) or {}).items():
+            lines.append("    %s: %s" % (k, yaml_value(v)))
+    return "\n".join(lines) + "\n"
+
+
+@pytest.fixture
+def anynsd(tmp_path):
+    started = []
+
+    def start(zones=None, server=None, config=None, addr="127.0.0.1", port=None,
+              zone_opts=None, wait=True, args=()):
+        port = port or free_port(addr)
+        n = len(started)
+        workdir = tmp_path / ("anynsd%d" % n)
+        workdir.mkdir()
+        (workdir / "storage").mkdir()
+        text = config if config is not None else make_config(
+            workdir, zones or {}, addr, port, server, zone_opts)
+        srv = Anynsd(workdir, text, addr, port, args)
+        started.append(srv)
+        return srv.start(wait=wait)
+
+    yield start
+    for srv in started:
+        srv.stop()
