@@ -1,0 +1,122 @@
+/* SPDX-License-Identifier: MIT */
+/*
+ * DOC: name compression when writing messages (RFC 1035 §4.1.4)
+ *
+ * The table (struct ans_compr, in the caller's memory) holds the message
+ * offsets of the names written so far. To write a name we look for the
+ * longest suffix of it already present in the message: for each recorded
+ * name we list the message positions of its labels, following the pointers
+ * it was itself written with, and match labels from the root leftwards. So
+ * a recorded "www.example.com" (written as "www" + pointer to "example.com"
+ * in the question) also offers "example.com" and "com".
+ *
+ * Matching is case-sensitive (exact bytes): the contract says a name is
+ * written in the letter case given, so "Example.COM" from a 0x20-randomised
+ * question (draft-vixie-dnsext-dns0x20) is not reused for the zone's
+ * "example.com"; resolvers that check the question case still see it intact.
+ *
+ * Only offsets below 0x4000 fit in a pointer. Names written past that are
+ * not recorded and no pointer aims there.
+ *
+ * Cost: at most ANS_COMPR_MAX recorded names × labels per name, all on the
+ * stack, no allocation; most candidates fail on their last label.
+ */
+#include "lib/name/name.h"
+
+#include <string.h>
+
+#define PTR_LIMIT 0x4000
+
+void ans_compr_init(struct ans_compr *c, const uint8_t *msg)
+{
+	c->msg = msg;
+	c->count = 0;
+}
+
+/* Lists the message positions of the labels of the name written at `off`,
+ * following its pointers. The bytes are our own output, whose pointers
+ * always point backwards; the bounds on labels and jumps only guard against
+ * a caller that recorded something else. */
+static unsigned written_labels(const uint8_t *msg, size_t off,
+			       uint16_t pos[ANS_NAME_MAX_LABELS])
+{
+	unsigned n = 0, jumps = 0;
+	size_t p = off;
+	while (n < ANS_NAME_MAX_LABELS && jumps < ANS_NAME_MAX_LABELS) {
+		uint8_t len = msg[p];
+		if ((len & 0xC0) == 0xC0) {
+			p = (size_t)(len & 0x3F) << 8 | msg[p + 1];
+			jumps++;
+			continue;
+		}
+		if (!len)
+			break;
+		pos[n++] = (uint16_t)p;
+		p += (size_t)len + 1;
+	}
+	return n;
+}
+
+struct match {
+	unsigned labels;   /* how many labels of the name, from the root */
+	uint16_t pos;      /* message offset of the matched suffix */
+};
+
+/* Extends `best` with the longest suffix shared by the name (labels at
+ * `no`, nn of them) and the name written at `off`. */
+static void match_one(const uint8_t *msg, size_t off, const uint8_t *name,
+		      const uint8_t *no, unsigned nn, struct match *best)
+{
+	uint16_t wpos[ANS_NAME_MAX_LABELS];
+	unsigned wn = written_labels(msg, off, wpos);
+	unsigned m = 0;
+	while (m < nn && m < wn) {
+		const uint8_t *a = name + no[nn - 1 - m];
+		const uint8_t *b = msg + wpos[wn - 1 - m];
+		if (a[0] != b[0] || memcmp(a + 1, b + 1, a[0]) != 0)
+			return;
+		m++;
+		if (m > best->labels && wpos[wn - m] < PTR_LIMIT) {
+			best->labels = m;
+			best->pos = wpos[wn - m];
+		}
+	}
+}
+
+static struct match find_suffix(const struct ans_compr *c, const uint8_t *name,
+				 const uint8_t *no, unsigned nn)
+{
+	struct match best = { 0, 0 };
+	for (unsigned i = 0; i < c->count && best.labels < nn; i++)
+		match_one(c->msg, c->offs[i], name, no, nn, &best);
+	return best;
+}
+
+int ans_name_write(struct ans_wire *w, const uint8_t *name, struct ans_compr *c)
+{
+	if (w->err)
+		return w->err;
+	if (!c) {
+		ans_wire_write_bytes(w, name, ans_name_len(name));
+		return w->err;
+	}
+	uint8_t no[ANS_NAME_MAX_LABELS];
+	unsigned nn = ans_name_label_offsets(name, no);
+	struct match m = find_suffix(c, name, no, nn);
+	size_t start = (size_t)(w->base + w->pos - c->msg);
+	unsigned inline_labels = nn - m.labels;
+	size_t inline_bytes = inline_labels ? no[inline_labels - 1] +
+				name[no[inline_labels - 1]] + 1u : 0;
+
+	ans_wire_write_bytes(w, name, inline_bytes);
+	if (m.labels)
+		ans_wire_write_u16(w, (uint16_t)(0xC000 | m.pos));
+	else
+		ans_wire_write_u8(w, 0);
+	if (w->err)
+		return w->err;
+	/* A name written as a bare pointer adds no new suffix to offer. */
+	if (inline_labels && start < PTR_LIMIT && c->count < ANS_COMPR_MAX)
+		c->offs[c->count++] = (uint16_t)start;
+	return ANS_OK;
+}
