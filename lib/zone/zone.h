@@ -82,16 +82,18 @@ int ans_zone_builder_file(struct ans_zone_builder *b, const char *path);
  * When RRs of one RRset have different TTLs, the first TTL is kept and a
  * warning is reported at build time (RFC 2181 §5.2).
  * Errors: ANS_ENOMEM, ANS_ELIMIT (rdlen), ANS_EINVAL (meta type). Records
- * outside the zone are accepted here and reported by the checks. */
+ * outside the zone are accepted here and dropped by finish. */
 int ans_zone_builder_add(struct ans_zone_builder *b, const uint8_t *owner,
 			 uint16_t type, uint32_t ttl, const uint8_t *rdata,
 			 uint16_t rdlen, int src_file, unsigned src_line) ANS_WUR;
 
 /* Builds the snapshot: sorts, merges RRsets, adds empty non-terminals, sets
  * flags and the lookup index, reports TTL mismatches through `diag`, and
- * drops records that are outside the zone (reported as errors). Does NOT run
- * the semantic checks (see check.h). Frees the builder in every case.
- * Errors: ANS_ENOMEM. */
+ * drops records that are outside the zone, each reported as a warning with
+ * its file:line (named-checkzone only warns about them; a parser may also
+ * filter them earlier). Does NOT run the semantic checks (see check.h).
+ * Frees the builder in every case.
+ * Errors: ANS_ENOMEM, ANS_ELIMIT (an RRset of more than 65535 records). */
 int ans_zone_builder_finish(struct ans_zone_builder *b, struct ans_diag *diag,
 			    struct ans_zone **out) ANS_WUR;
 

@@ -1,0 +1,546 @@
+/* SPDX-License-Identifier: MIT */
+/*
+ * DOC: the zone snapshot
+ *
+ * A snapshot is built once and then only read. Building is two phases:
+ *
+ *   builder:  ans_zone_builder_add() appends raw records (owner lowercased,
+ *             rdata copied) to a growable array; nothing is sorted yet, so
+ *             loading a zone file or a transfer is a sequence of appends.
+ *   finish:   one sort in canonical order (owner by ans_name_cmp, then type,
+ *             then ans_rdata_cmp, then arrival order), which makes duplicate
+ *             RRs and the RRs of one RRset adjacent; one pass drops
+ *             out-of-zone records and duplicates and merges RRsets; the
+ *             node names (owners plus every ancestor up to the apex: empty
+ *             non-terminals, RFC 4592 §2.2.2) are sorted once more; then the
+ *             nodes, RRsets and rdata are laid out in the snapshot's arena.
+ *
+ * Invariants of a finished snapshot:
+ *   - nodes[] is in canonical order, so an ancestor always precedes its
+ *     descendants; flags that flow downwards (OCCLUDED) are set in one pass.
+ *   - every node but the apex has its parent as a node (ENTs included).
+ *   - every name and every rdata byte is stored once, in one arena owned by
+ *     the snapshot (an ENT's owner points into a descendant's owner: a
+ *     suffix of a wire name is a wire name).
+ *   - the index (zone_index.c) maps each lowercased owner to its node with
+ *     one hash probe, so a closest-encloser search costs one probe per label.
+ *
+ * Where to read: ans_zone_builder_finish(), then layout_nodes() and
+ * set_flags(). doc/zone.md says why these structures.
+ */
+#include "lib/zone/zone.h"
+
+#include <stdlib.h>
+#include <string.h>
+
+#include "lib/base/arena.h"
+#include "lib/wire/rdata.h"
+#include "lib/zone/zone_priv.h"
+
+/* One record as added, before the snapshot exists. */
+struct brr {
+	const uint8_t *owner;   /* lowercased, in the builder's arena */
+	const uint8_t *rdata;
+	uint32_t ttl;
+	uint32_t seq;           /* arrival order: "first TTL kept" */
+	uint32_t src_line;
+	uint16_t type;
+	uint16_t rdlen;
+	uint16_t src_file;
+};
+
+struct ans_zone_builder {
+	struct ans_arena arena;
+	uint8_t apex[ANS_NAME_MAX];
+	struct brr *rrs;
+	size_t count, cap;
+	char **files;
+	size_t file_count, file_cap;
+};
+
+int ans_zone_builder_new(struct ans_zone_builder **out, const uint8_t *apex)
+{
+	struct ans_zone_builder *b = calloc(1, sizeof(*b));
+	*out = NULL;
+	if (!b)
+		return ANS_ENOMEM;
+	ans_arena_init(&b->arena, 0);
+	ans_name_copy(b->apex, apex);
+	ans_name_lower(b->apex);
+	*out = b;
+	return ANS_OK;
+}
+
+void ans_zone_builder_free(struct ans_zone_builder *b)
+{
+	if (!b)
+		return;
+	ans_arena_free(&b->arena);
+	free(b->rrs);
+	free(b->files);
+	free(b);
+}
+
+int ans_zone_builder_file(struct ans_zone_builder *b, const char *path)
+{
+	for (size_t i = 0; i < b->file_count; i++)
+		if (strcmp(b->files[i], path) == 0)
+			return (int)i;
+	if (b->file_count >= UINT16_MAX)
+		return ANS_ELIMIT;
+	if (b->file_count == b->file_cap) {
+		size_t cap = b->file_cap ? b->file_cap * 2 : 4;
+		char **f = realloc(b->files, cap * sizeof(*f));
+		if (!f)
+			return ANS_ENOMEM;
+		b->files = f;
+		b->file_cap = cap;
+	}
+	char *copy = ans_arena_dup(&b->arena, path, strlen(path) + 1);
+	if (!copy)
+		return ANS_ENOMEM;
+	b->files[b->file_count] = copy;
+	return (int)b->file_count++;
+}
+
+/* Records of one owner usually arrive together (zone files, AXFR), so the
+ * previous owner is reused instead of stored again. */
+static const uint8_t *intern_owner(struct ans_zone_builder *b, const uint8_t *owner)
+{
+	if (b->count && ans_name_equal(b->rrs[b->count - 1].owner, owner))
+		return b->rrs[b->count - 1].owner;
+	uint8_t *copy = ans_arena_dup(&b->arena, owner, ans_name_len(owner));
+	if (copy)
+		ans_name_lower(copy);
+	return copy;
+}
+
+int ans_zone_builder_add(struct ans_zone_builder *b, const uint8_t *owner,
+			 uint16_t type, uint32_t ttl, const uint8_t *rdata,
+			 uint16_t rdlen, int src_file, unsigned src_line)
+{
+	if (ans_rrtype_is_meta(type))
+		return ANS_EINVAL;
+	if (b->count >= UINT32_MAX)
+		return ANS_ELIMIT;
+	if (b->count == b->cap) {
+		size_t cap = b->cap ? b->cap * 2 : 256;
+		struct brr *r = realloc(b->rrs, cap * sizeof(*r));
+		if (!r)
+			return ANS_ENOMEM;
+		b->rrs = r;
+		b->cap = cap;
+	}
+	const uint8_t *own = intern_owner(b, owner);
+	const uint8_t *rd = ans_arena_dup(&b->arena, rdata, rdlen);
+	if (!own || !rd)
+		return ANS_ENOMEM;
+	b->rrs[b->count] = (struct brr){
+		.owner = own, .rdata = rd, .ttl = ttl, .seq = (uint32_t)b->count,
+		.src_line = src_line, .type = type, .rdlen = rdlen,
+		.src_file = src_file >= 0 ? (uint16_t)src_file : UINT16_MAX,
+	};
+	b->count++;
+	return ANS_OK;
+}
+
+static int brr_cmp(const void *pa, const void *pb)
+{
+	const struct brr *a = pa, *b = pb;
+	int c = a->owner == b->owner ? 0 : ans_name_cmp(a->owner, b->owner);
+	if (c)
+		return c;
+	if (a->type != b->type)
+		return a->type < b->type ? -1 : 1;
+	c = ans_rdata_cmp(a->type, a->rdata, a->rdlen, b->rdata, b->rdlen);
+	if (c)
+		return c;
+	return a->seq < b->seq ? -1 : a->seq > b->seq;
+}
+
+static bool same_owner(const struct brr *a, const struct brr *b)
+{
+	return a->owner == b->owner || ans_name_equal(a->owner, b->owner);
+}
+
+static bool same_rrset(const struct brr *a, const struct brr *b)
+{
+	return a->type == b->type && same_owner(a, b);
+}
+
+static const char *file_name(const struct ans_zone_builder *b, uint16_t f)
+{
+	return f < b->file_count ? b->files[f] : NULL;
+}
+
+/* Drops records outside the zone (named-checkzone only warns about them,
+ * so this is a warning too) and exact duplicates (RFC 2181 §5: an RRset
+ * is a set). The array is sorted, so duplicates are adjacent and the one
+ * kept is the earliest added. */
+static void filter_records(struct ans_zone_builder *b, struct ans_diag *diag)
+{
+	size_t kept = 0;
+	char text[ANS_NAME_TEXT_MAX];
+	for (size_t i = 0; i < b->count; i++) {
+		struct brr *r = &b->rrs[i];
+		if (!ans_name_is_sub(r->owner, b->apex)) {
+			if (ans_name_to_text(r->owner, text, sizeof(text)) < 0)
+				text[0] = '\0';
+			ans_diag_report(diag, ANS_DIAG_WARNING,
+					file_name(b, r->src_file), r->src_line,
+					"%s is outside the zone, record ignored", text);
+			continue;
+		}
+		if (kept && same_rrset(&b->rrs[kept - 1], r) &&
+		    ans_rdata_cmp(r->type, b->rrs[kept - 1].rdata,
+				  b->rrs[kept - 1].rdlen, r->rdata, r->rdlen) == 0)
+			continue;
+		b->rrs[kept++] = *r;
+	}
+	b->count = kept;
+}
+
+/* Everything finish needs besides the builder. */
+struct build {
+	struct ans_zone_builder *b;
+	struct ans_diag *diag;
+	struct zone_mem *m;
+	struct ans_zone *z;
+};
+
+/* Copies each distinct owner into the snapshot once; records then point at
+ * the copy, so node owners and ENT suffixes all live in the snapshot. */
+static int copy_owners(struct build *bd)
+{
+	struct ans_zone_builder *b = bd->b;
+	const uint8_t *prev = NULL, *copy = NULL;
+	for (size_t i = 0; i < b->count; i++) {
+		if (!prev || !same_owner(&b->rrs[i], &b->rrs[i - 1])) {
+			prev = b->rrs[i].owner;
+			copy = ans_arena_dup(&bd->m->arena, prev, ans_name_len(prev));
+			if (!copy)
+				return ANS_ENOMEM;
+		}
+		b->rrs[i].owner = copy;
+	}
+	return ANS_OK;
+}
+
+static int name_ptr_cmp(const void *pa, const void *pb)
+{
+	const uint8_t *const *a = pa, *const *b = pb;
+	return ans_name_cmp(*a, *b);
+}
+
+/* Lists node names: every owner, and every ancestor between an owner and
+ * the apex (empty non-terminals when nothing is owned there), sorted and
+ * unique. The apex is a node even in a zone without records. */
+static int list_node_names(struct build *bd, const uint8_t ***out, size_t *out_n)
+{
+	struct ans_zone_builder *b = bd->b;
+	unsigned apex_labels = ans_name_labels(bd->z->apex);
+	size_t n = 1, cap = 1;
+	for (size_t i = 0; i < b->count; i++)
+		if (i == 0 || b->rrs[i].owner != b->rrs[i - 1].owner)
+			cap += ans_name_labels(b->rrs[i].owner) - apex_labels;
+	const uint8_t **names = malloc(cap * sizeof(*names));
+	if (!names)
+		return ANS_ENOMEM;
+	names[0] = bd->z->apex;
+	for (size_t i = 0; i < b->count; i++) {
+		if (i > 0 && b->rrs[i].owner == b->rrs[i - 1].owner)
+			continue;
+		const uint8_t *name = b->rrs[i].owner;
+		for (unsigned l = ans_name_labels(name); l > apex_labels; l--) {
+			names[n++] = name;
+			name += name[0] + 1;
+		}
+	}
+	qsort(names, n, sizeof(*names), name_ptr_cmp);
+	size_t u = 0;
+	for (size_t i = 0; i < n; i++)
+		if (u == 0 || !ans_name_equal(names[u - 1], names[i]))
+			names[u++] = names[i];
+	*out = names;
+	*out_n = u;
+	return ANS_OK;
+}
+
+static void warn_ttl(struct build *bd, const struct brr *r, uint32_t ttl)
+{
+	char name[ANS_NAME_TEXT_MAX], type[16];
+	if (ans_name_to_text(r->owner, name, sizeof(name)) < 0)
+		name[0] = '\0';
+	if (ans_rrtype_to_text(r->type, type, sizeof(type)) < 0)
+		type[0] = '\0';
+	/* RFC 2181 §5.2: the TTLs of an RRset must match; like BIND we keep
+	 * the first one seen. */
+	ans_diag_report(bd->diag, ANS_DIAG_WARNING, file_name(bd->b, r->src_file),
+			r->src_line, "%s %s: TTL %u differs from the RRset's TTL %u, "
+			"using %u", name, type, r->ttl, ttl, ttl);
+}
+
+/* Fills one RRset from the records rrs[0..n) (same owner and type, sorted
+ * canonically): rdata copied as [u16 rdlen][rdata] in canonical order, TTL
+ * and source of the earliest added record. */
+static int make_rrset(struct build *bd, struct ans_rrset *rs,
+		      const struct brr *rrs, size_t n)
+{
+	if (n > UINT16_MAX) {
+		ans_diag_report(bd->diag, ANS_DIAG_ERROR,
+				file_name(bd->b, rrs[0].src_file), rrs[0].src_line,
+				"RRset has more than %u records", UINT16_MAX);
+		return ANS_ELIMIT;
+	}
+	size_t first = 0, len = 0;
+	for (size_t i = 0; i < n; i++) {
+		len += 2 + (size_t)rrs[i].rdlen;
+		if (rrs[i].seq < rrs[first].seq)
+			first = i;
+	}
+	uint8_t *p = ans_arena_alloc_bytes(&bd->m->arena, len);
+	if (!p)
+		return ANS_ENOMEM;
+	*rs = (struct ans_rrset){
+		.type = rrs[0].type, .count = (uint16_t)n, .ttl = rrs[first].ttl,
+		.rdata_len = (uint32_t)len, .rdata = p,
+		.src_line = rrs[first].src_line, .src_file = rrs[first].src_file,
+	};
+	for (size_t i = 0; i < n; i++) {
+		if (rrs[i].ttl != rs->ttl)
+			warn_ttl(bd, &rrs[i], rs->ttl);
+		ans_put_u16(p, rrs[i].rdlen);
+		memcpy(p + 2, rrs[i].rdata, rrs[i].rdlen);
+		p += 2 + rrs[i].rdlen;
+	}
+	return ANS_OK;
+}
+
+/* Builds the RRsets of one node from the records starting at *pos that
+ * belong to it, advancing *pos. */
+static int fill_node(struct build *bd, struct ans_node *node, size_t *pos)
+{
+	struct ans_zone_builder *b = bd->b;
+	size_t start = *pos, end = start, sets = 0;
+	while (end < b->count && b->rrs[end].owner == node->owner) {
+		if (end == start || b->rrs[end].type != b->rrs[end - 1].type)
+			sets++;
+		end++;
+	}
+	*pos = end;
+	if (sets == 0)
+		return ANS_OK;
+	struct ans_rrset *rs = ans_arena_alloc(&bd->m->arena, sets * sizeof(*rs));
+	if (!rs)
+		return ANS_ENOMEM;
+	node->rrsets = rs;
+	node->rrset_count = (uint16_t)sets;
+	for (size_t i = start; i < end; rs++) {
+		size_t j = i + 1;
+		while (j < end && b->rrs[j].type == b->rrs[i].type)
+			j++;
+		int err = make_rrset(bd, rs, &b->rrs[i], j - i);
+		if (err)
+			return err;
+		i = j;
+	}
+	return ANS_OK;
+}
+
+/* Lays out the nodes in canonical order. An owner and its node name are the
+ * same pointer when the node owns records (copy_owners), so records are
+ * matched to nodes by pointer in one merge-like walk. */
+static int layout_nodes(struct build *bd)
+{
+	const uint8_t **names;
+	size_t n, pos = 0;
+	int err = list_node_names(bd, &names, &n);
+	if (err)
+		return err;
+	struct ans_node *nodes = ans_arena_alloc(&bd->m->arena, n * sizeof(*nodes));
+	if (!nodes) {
+		err = ANS_ENOMEM;
+		goto out;
+	}
+	for (size_t i = 0; i < n && !err; i++) {
+		nodes[i] = (struct ans_node){ .owner = names[i] };
+		if (pos < bd->b->count && ans_name_equal(bd->b->rrs[pos].owner, names[i]))
+			nodes[i].owner = bd->b->rrs[pos].owner;
+		err = fill_node(bd, &nodes[i], &pos);
+	}
+	bd->z->nodes = nodes;
+	bd->z->node_count = n;
+	bd->z->rr_count = bd->b->count;
+out:
+	free(names);
+	return err;
+}
+
+static bool is_wildcard(const uint8_t *name)
+{
+	return name[0] == 1 && name[1] == '*';
+}
+
+/* Parents and flags, in canonical order so that a parent is final before
+ * its children are looked at. Names below a zone cut are glue or junk and
+ * names below a DNAME are never reached by lookups (RFC 6672 §2.3): both
+ * are OCCLUDED. The apex's DNAME occludes too; the apex's NS is no cut. */
+static void set_flags(struct ans_zone *z)
+{
+	struct ans_node *nodes = (struct ans_node *)z->nodes;
+	for (size_t i = 0; i < z->node_count; i++) {
+		struct ans_node *n = &nodes[i];
+		bool apex = ans_name_equal(n->owner, z->apex);
+		uint16_t f = 0;
+		if (apex)
+			f |= ANS_NODE_APEX;
+		else
+			n->parent = ans_zone_find(z, n->owner + n->owner[0] + 1);
+		if (n->rrset_count == 0)
+			f |= ANS_NODE_ENT;
+		if (!apex && ans_node_rrset(n, ANS_TYPE_NS))
+			f |= ANS_NODE_DELEG;
+		if (ans_node_rrset(n, ANS_TYPE_DNAME))
+			f |= ANS_NODE_DNAME;
+		if (ans_node_rrset(n, ANS_TYPE_CNAME))
+			f |= ANS_NODE_CNAME;
+		const struct ans_node *p = n->parent;
+		if (p && (p->flags & (ANS_NODE_OCCLUDED | ANS_NODE_DELEG | ANS_NODE_DNAME)))
+			f |= ANS_NODE_OCCLUDED;
+		if (p && is_wildcard(n->owner))
+			((struct ans_node *)p)->flags |= ANS_NODE_HAS_WILDCARD;
+		n->flags |= f;
+	}
+	z->apex_node = ans_zone_find(z, z->apex);
+}
+
+/* Bounded length of a wire name inside rdata; 0 when it runs off the end. */
+static size_t rdata_name_len(const uint8_t *p, size_t avail)
+{
+	size_t i = 0;
+	while (i < avail && p[i] != 0) {
+		if (p[i] > ANS_LABEL_MAX)
+			return 0;
+		i += (size_t)p[i] + 1;
+	}
+	return i < avail ? i + 1 : 0;
+}
+
+/* Offset of SERIAL in SOA rdata (after MNAME and RNAME), 0 when the rdata
+ * is too short to hold the five counters. */
+static size_t soa_counters_off(const uint8_t *rd, size_t len)
+{
+	size_t a = rdata_name_len(rd, len);
+	if (a == 0)
+		return 0;
+	size_t b = rdata_name_len(rd + a, len - a);
+	if (b == 0 || len - a - b < 20)
+		return 0;
+	return a + b;
+}
+
+const struct ans_rrset *ans_zone_soa(const struct ans_zone *z)
+{
+	return z->apex_node ? ans_node_rrset(z->apex_node, ANS_TYPE_SOA) : NULL;
+}
+
+static uint32_t soa_field(const struct ans_zone *z, size_t field)
+{
+	const struct ans_rrset *soa = ans_zone_soa(z);
+	if (!soa)
+		return 0;
+	size_t len = ans_get_u16(soa->rdata);
+	size_t off = soa_counters_off(soa->rdata + 2, len);
+	return off ? ans_get_u32(soa->rdata + 2 + off + 4 * field) : 0;
+}
+
+uint32_t ans_zone_soa_minimum(const struct ans_zone *z)
+{
+	return soa_field(z, 4);
+}
+
+const struct ans_rrset *ans_node_rrset(const struct ans_node *n, uint16_t type)
+{
+	/* Nodes hold few RRsets (a handful at most in real zones): a linear
+	 * scan of the sorted array beats a binary search. */
+	for (uint16_t i = 0; i < n->rrset_count; i++) {
+		if (n->rrsets[i].type == type)
+			return &n->rrsets[i];
+		if (n->rrsets[i].type > type)
+			break;
+	}
+	return NULL;
+}
+
+static int copy_files(struct build *bd)
+{
+	struct ans_zone_builder *b = bd->b;
+	if (b->file_count == 0)
+		return ANS_OK;
+	char **files = ans_arena_alloc(&bd->m->arena, b->file_count * sizeof(*files));
+	if (!files)
+		return ANS_ENOMEM;
+	for (size_t i = 0; i < b->file_count; i++) {
+		files[i] = ans_arena_dup(&bd->m->arena, b->files[i], strlen(b->files[i]) + 1);
+		if (!files[i])
+			return ANS_ENOMEM;
+	}
+	bd->z->files = (const char *const *)files;
+	bd->z->file_count = b->file_count;
+	return ANS_OK;
+}
+
+static int build_snapshot(struct build *bd)
+{
+	struct ans_zone *z = bd->z;
+	uint8_t *apex = ans_arena_dup(&bd->m->arena, bd->b->apex, ans_name_len(bd->b->apex));
+	if (!apex)
+		return ANS_ENOMEM;
+	z->apex = apex;
+	qsort(bd->b->rrs, bd->b->count, sizeof(struct brr), brr_cmp);
+	filter_records(bd->b, bd->diag);
+	int err = copy_owners(bd);
+	if (!err)
+		err = copy_files(bd);
+	if (!err)
+		err = layout_nodes(bd);
+	if (!err)
+		err = ans_zone_index_build(z, &bd->m->arena);
+	if (err)
+		return err;
+	set_flags(z);
+	z->serial = soa_field(z, 0);
+	z->memory_bytes = bd->m->arena.total_bytes + sizeof(*bd->m);
+	return ANS_OK;
+}
+
+int ans_zone_builder_finish(struct ans_zone_builder *b, struct ans_diag *diag,
+			    struct ans_zone **out)
+{
+	*out = NULL;
+	struct zone_mem *m = calloc(1, sizeof(*m));
+	if (!m) {
+		ans_zone_builder_free(b);
+		return ANS_ENOMEM;
+	}
+	ans_arena_init(&m->arena, 0);
+	m->zone.priv = m;
+	struct build bd = { .b = b, .diag = diag, .m = m, .z = &m->zone };
+	int err = build_snapshot(&bd);
+	ans_zone_builder_free(b);
+	if (err) {
+		ans_zone_free(&m->zone);
+		return err;
+	}
+	*out = &m->zone;
+	return ANS_OK;
+}
+
+void ans_zone_free(struct ans_zone *z)
+{
+	if (!z)
+		return;
+	struct zone_mem *m = z->priv;
+	ans_arena_free(&m->arena);
+	free(m);
+}

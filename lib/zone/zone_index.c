@@ -1,0 +1,79 @@
+/* SPDX-License-Identifier: MIT */
+/*
+ * DOC: the name index of a zone snapshot
+ *
+ * An open-addressing hash table (linear probing, load factor at most 1/2)
+ * from lowercased wire owner names to node indices. A slot holds the upper
+ * 32 bits of the name's hash as a tag and the node index plus one (0 marks
+ * an empty slot), 8 bytes, so a probe sequence stays in one or two cache
+ * lines and the owner bytes are compared only when the tag matches. The
+ * owner lengths sit in a side array so that comparing never reads past the
+ * shorter name.
+ *
+ * Why a hash and not a tree: answering walks from the query name up to the
+ * zone apex looking for the closest encloser; with every ancestor present
+ * as a node (empty non-terminals included), that is one probe per label,
+ * and an exact hit -- the common case -- is one probe. Ordered walks (AXFR,
+ * printing, predecessor searches for DNSSEC later) use the canonically
+ * sorted node array instead.
+ */
+#include <string.h>
+
+#include "lib/zone/zone_priv.h"
+
+struct slot {
+	uint32_t tag;
+	uint32_t node1;   /* node index + 1; 0: empty */
+};
+
+struct ans_zone_index {
+	size_t mask;
+	struct slot *slots;
+	uint8_t *lens;    /* owner length of each node */
+};
+
+int ans_zone_index_build(struct ans_zone *z, struct ans_arena *arena)
+{
+	if (z->node_count >= UINT32_MAX / 2)
+		return ANS_ELIMIT;
+	size_t size = 16;
+	while (size < 2 * z->node_count)
+		size *= 2;
+	struct ans_zone_index *ix = ans_arena_alloc(arena, sizeof(*ix));
+	struct slot *slots = ans_arena_alloc(arena, size * sizeof(*slots));
+	uint8_t *lens = ans_arena_alloc_bytes(arena, z->node_count + 1);
+	if (!ix || !slots || !lens)
+		return ANS_ENOMEM;
+	memset(slots, 0, size * sizeof(*slots));
+	ix->mask = size - 1;
+	ix->slots = slots;
+	ix->lens = lens;
+	for (size_t i = 0; i < z->node_count; i++) {
+		const uint8_t *owner = z->nodes[i].owner;
+		uint64_t h = ans_name_hash(owner);
+		size_t s = h & ix->mask;
+		while (slots[s].node1)
+			s = (s + 1) & ix->mask;
+		slots[s] = (struct slot){ .tag = (uint32_t)(h >> 32),
+					  .node1 = (uint32_t)i + 1 };
+		lens[i] = (uint8_t)ans_name_len(owner);
+	}
+	z->index = ix;
+	return ANS_OK;
+}
+
+const struct ans_node *ans_zone_find(const struct ans_zone *z, const uint8_t *lname)
+{
+	const struct ans_zone_index *ix = z->index;
+	size_t len = ans_name_len(lname);
+	uint64_t h = ans_name_hash(lname);
+	uint32_t tag = (uint32_t)(h >> 32);
+	for (size_t s = h & ix->mask; ix->slots[s].node1; s = (s + 1) & ix->mask) {
+		const struct slot *sl = &ix->slots[s];
+		size_t i = sl->node1 - 1;
+		if (sl->tag == tag && ix->lens[i] == len &&
+		    memcmp(z->nodes[i].owner, lname, len) == 0)
+			return &z->nodes[i];
+	}
+	return NULL;
+}
