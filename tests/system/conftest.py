@@ -165,3 +165,35 @@ def anynsd(tmp_path):
     yield start
     for srv in started:
         srv.stop()
+
+
+# --- Peer servers (Knot DNS, BIND, NSD): tests/system/peers.py ---------------
+# Factories like `anynsd`: srv = knot({"example.com.": TEXT}, identity="k1").
+# Each started peer is stopped by its PID when the test ends.
+
+def _peer_factory(kind, tmp_path):
+    import peers
+    if not peers.tool_present(kind):
+        pytest.skip("%s is not installed" % kind)
+    return peers.PeerFactory(kind, tmp_path / ("peer-" + kind))
+
+
+@pytest.fixture
+def knot(tmp_path):
+    factory = _peer_factory("knot", tmp_path)
+    yield factory
+    factory.stop_all()
+
+
+@pytest.fixture
+def bind(tmp_path):
+    factory = _peer_factory("bind", tmp_path)
+    yield factory
+    factory.stop_all()
+
+
+@pytest.fixture
+def nsd(tmp_path):
+    factory = _peer_factory("nsd", tmp_path)
+    yield factory
+    factory.stop_all()
