@@ -1,0 +1,55 @@
+/* SPDX-License-Identifier: MIT */
+#include "anynsd/net/listen.h"
+
+#include <netinet/in.h>
+#include <netinet/tcp.h>
+#include <string.h>
+#include <sys/socket.h>
+#include <unistd.h>
+
+#include "anynsd/log.h"
+
+#define TCP_BACKLOG 1024
+
+static int set_int(int fd, int level, int opt, int value)
+{
+	return setsockopt(fd, level, opt, &value, sizeof(value)) == 0 ? ANS_OK : -errno;
+}
+
+static int configure(int fd, const struct conf_addr *addr, int type)
+{
+	int rc = set_int(fd, SOL_SOCKET, SO_REUSEPORT, 1);
+	/* A v6 socket must not also take v4 traffic: each family is
+	 * listed separately, as in Knot and NSD. */
+	if (rc == ANS_OK && addr->ss.ss_family == AF_INET6)
+		rc = set_int(fd, IPPROTO_IPV6, IPV6_V6ONLY, 1);
+	if (rc == ANS_OK && type == SOCK_STREAM)
+		rc = set_int(fd, SOL_SOCKET, SO_REUSEADDR, 1);
+	/* Queries fit one segment: answer them without waiting for more. */
+	if (rc == ANS_OK && type == SOCK_STREAM)
+		rc = set_int(fd, IPPROTO_TCP, TCP_NODELAY, 1);
+	return rc;
+}
+
+int listen_open(const struct conf_addr *addr, int type, int *fd)
+{
+	const char *proto = type == SOCK_DGRAM ? "udp" : "tcp";
+	int s = socket(addr->ss.ss_family, type | SOCK_NONBLOCK | SOCK_CLOEXEC, 0);
+	if (s < 0) {
+		int rc = -errno;
+		log_error("server, socket %s %s failed (%s)", proto, addr->text, strerror(errno));
+		return rc;
+	}
+	int rc = configure(s, addr, type);
+	if (rc == ANS_OK && bind(s, (const struct sockaddr *)&addr->ss, addr->len) != 0)
+		rc = -errno;
+	if (rc == ANS_OK && type == SOCK_STREAM && listen(s, TCP_BACKLOG) != 0)
+		rc = -errno;
+	if (rc != ANS_OK) {
+		log_error("server, listen %s %s failed (%s)", proto, addr->text, strerror(-rc));
+		close(s);
+		return rc;
+	}
+	*fd = s;
+	return ANS_OK;
+}

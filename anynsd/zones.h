@@ -1,0 +1,41 @@
+/* SPDX-License-Identifier: MIT */
+/*
+ * The zones anynsd serves: one slot per configured zone holding its current
+ * snapshot, and the zone set built over them, published to the workers
+ * through RCU (liburcu, memb flavour). See the design block in zones.c.
+ */
+#ifndef ANYNSD_ZONES_H
+#define ANYNSD_ZONES_H
+
+#include <stdbool.h>
+#include <stddef.h>
+
+#include "anynsd/conf/conf.h"
+#include "lib/zone/zoneset.h"
+
+struct zones;
+
+/* Prepares one slot per zone of `conf` (borrowed: it must outlive the
+ * registry). Loads nothing. Errors: ANS_ENOMEM. */
+int zones_new(struct zones **out, const struct conf *conf) ANS_WUR;
+
+/* (Re)loads the zone files: a file whose identity, size and mtime are
+ * unchanged since its last good load is skipped; a zone that fails keeps
+ * its old snapshot (or stays unserved) and its diagnostics are logged.
+ * A new set is then published and, after an RCU grace period, the old set
+ * and replaced snapshots are freed. Returns the number of zones that
+ * failed. Called by the main thread only. */
+size_t zones_load(struct zones *z);
+
+/* The published set (may be NULL before the first load). Call inside
+ * urcu_memb_read_lock(); valid until the matching unlock. */
+const struct ans_zoneset *zones_read(struct zones *z);
+
+/* Frees the set and every snapshot; only when no reader is left. */
+void zones_free(struct zones *z);
+
+/* `anynsd --check`: loads and checks every zone of `conf`, logs each
+ * result and diagnostic, frees them. Returns the number of failed zones. */
+size_t zones_check(const struct conf *conf);
+
+#endif
