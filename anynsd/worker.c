@@ -1,0 +1,174 @@
+/* SPDX-License-Identifier: MIT */
+/*
+ * DOC: worker threads
+ *
+ * A worker is one thread with one epoll instance watching: the server's
+ * stop eventfd (level-triggered and never read, so every worker sees it),
+ * its UDP sockets, its TCP listening sockets and its TCP connections. All
+ * sockets are the worker's own (SO_REUSEPORT), so workers share nothing
+ * on the query path but the RCU-published zone set and the TCP counter.
+ *
+ * Everything a worker needs is allocated in worker_init(): the answer
+ * context, the UDP batch buffers, one TCP response buffer; TCP connection
+ * buffers come from the worker's pool (net/tcp.c). The loop itself does not
+ * allocate per query.
+ *
+ * The thread registers with liburcu (memb flavour) for its whole life and
+ * takes the read lock only around answering (net/udp.c, net/tcp.c), never
+ * while blocked in epoll_wait, so a reload's grace period is short.
+ */
+#include "anynsd/worker.h"
+
+#include <stdlib.h>
+#include <string.h>
+#include <sys/epoll.h>
+#include <sys/socket.h>
+#include <time.h>
+#include <unistd.h>
+#include <urcu/urcu-memb.h>
+
+#include "anynsd/log.h"
+#include "anynsd/net/listen.h"
+#include "anynsd/net/tcp.h"
+#include "anynsd/net/udp.h"
+
+#define RCODE_NOTIMP 4
+#define RCODE_REFUSED 5
+#define EPOLL_EVENTS 64
+
+int64_t worker_now_ms(void)
+{
+	struct timespec ts;
+	clock_gettime(CLOCK_MONOTONIC, &ts);
+	return (int64_t)ts.tv_sec * 1000 + ts.tv_nsec / 1000000;
+}
+
+size_t worker_answer(struct worker *w, const struct ans_zoneset *zs,
+		     const uint8_t *q, size_t q_len, enum ans_transport tr,
+		     uint8_t *out, size_t out_size)
+{
+	struct ans_answer_info info;
+	size_t len = 0;
+	memset(&info, 0, sizeof(info));
+	if (ans_answer(&w->actx, &w->srv->answer_conf, zs, q, q_len, tr, out,
+		       out_size, &len, &info) != ANS_OK)
+		return 0;
+	/* Transfers and NOTIFY come with a later issue: until then a
+	 * transfer is refused (as a server whose ACL denies it) and NOTIFY
+	 * is not implemented (RFC 1996 §3.7 lets a primary retry). */
+	if (info.is_xfr)
+		return ans_answer_error(q, q_len, RCODE_REFUSED, out, out_size);
+	if (info.is_notify)
+		return ans_answer_error(q, q_len, RCODE_NOTIMP, out, out_size);
+	return len;
+}
+
+static int watch(struct worker *w, struct ev_source *ev)
+{
+	struct epoll_event e = { .events = EPOLLIN, .data.ptr = ev };
+	return epoll_ctl(w->epfd, EPOLL_CTL_ADD, ev->fd, &e) == 0 ? ANS_OK : -errno;
+}
+
+static int open_sockets(struct worker *w)
+{
+	const struct conf_addr_list *l = &w->srv->conf->server.listen;
+	w->socks = calloc(l->count ? 2 * l->count : 1, sizeof(*w->socks));
+	if (!w->socks)
+		return ANS_ENOMEM;
+	for (size_t i = 0; i < l->count; i++) {
+		for (int t = 0; t < 2; t++) {
+			struct ev_source *ev = &w->socks[w->sock_count];
+			*ev = (struct ev_source){ .kind = t ? EV_TCP_LISTEN : EV_UDP, .fd = -1 };
+			int rc = listen_open(&l->items[i], t ? SOCK_STREAM : SOCK_DGRAM, &ev->fd);
+			if (rc != ANS_OK)
+				return rc;
+			w->sock_count++;
+			rc = watch(w, ev);
+			if (rc != ANS_OK)
+				return rc;
+		}
+	}
+	return ANS_OK;
+}
+
+int worker_init(struct worker *w, unsigned id, struct server *srv)
+{
+	memset(w, 0, sizeof(*w));
+	w->id = id;
+	w->srv = srv;
+	w->epfd = epoll_create1(EPOLL_CLOEXEC);
+	if (w->epfd < 0)
+		return -errno;
+	w->stop_ev = (struct ev_source){ .kind = EV_STOP, .fd = srv->stop_fd };
+	int rc = watch(w, &w->stop_ev);
+	if (rc == ANS_OK)
+		rc = udp_batch_new(&w->udp);
+	if (rc == ANS_OK)
+		rc = open_sockets(w);
+	if (rc == ANS_ENOMEM)
+		log_error("server, worker %u, out of memory", id);
+	return rc;
+}
+
+static bool dispatch(struct worker *w, struct epoll_event *e)
+{
+	struct ev_source *ev = e->data.ptr;
+	switch (ev->kind) {
+	case EV_STOP: return false;
+	case EV_UDP: udp_handle(w, ev->fd); break;
+	case EV_TCP_LISTEN: tcp_accept(w, ev->fd); break;
+	case EV_TCP_CONN: tcp_handle(w, ev, e->events); break;
+	}
+	return true;
+}
+
+static void *worker_main(void *arg)
+{
+	struct worker *w = arg;
+	struct epoll_event events[EPOLL_EVENTS];
+	urcu_memb_register_thread();
+	bool running = true;
+	while (running) {
+		int timeout = tcp_sweep(w);
+		int n = epoll_wait(w->epfd, events, EPOLL_EVENTS, timeout);
+		if (n < 0 && errno != EINTR) {
+			log_error("server, worker %u, epoll failed (%s)", w->id, strerror(errno));
+			break;
+		}
+		/* Only a connection's own event closes it here (the sweep
+		 * runs before the wait), so no event of the round is stale. */
+		for (int i = 0; running && i < n; i++)
+			running = dispatch(w, &events[i]);
+	}
+	urcu_memb_unregister_thread();
+	return NULL;
+}
+
+int worker_start(struct worker *w)
+{
+	int rc = pthread_create(&w->thread, NULL, worker_main, w);
+	if (rc != 0)
+		return -rc;
+	w->started = true;
+	return ANS_OK;
+}
+
+void worker_join(struct worker *w)
+{
+	if (w->started)
+		pthread_join(w->thread, NULL);
+	w->started = false;
+}
+
+void worker_free(struct worker *w)
+{
+	tcp_pool_free(w);
+	for (size_t i = 0; i < w->sock_count; i++)
+		close(w->socks[i].fd);
+	free(w->socks);
+	udp_batch_free(w->udp);
+	if (w->epfd >= 0)
+		close(w->epfd);
+	memset(w, 0, sizeof(*w));
+	w->epfd = -1;
+}
