@@ -36,6 +36,7 @@ import dns.rdatatype
 
 FLAG_NAMES = ("QR", "AA", "TC", "RD", "RA", "CD", "AD")
 NO_REPLY = "no reply"
+TRUNCATED = "(truncated reply: sections not compared)"
 
 
 class Wire:
@@ -149,10 +150,28 @@ def _rr_lines(section):
     return sorted(out)
 
 
+def _opcode_text(opcode):
+    try:
+        return dns.opcode.to_text(opcode)
+    except ValueError:
+        return "OPCODE%d" % opcode
+
+
+def rcode_of(form):
+    """The rcode text of a normal form, or the form itself ("no reply")."""
+    return form["rcode"] if isinstance(form, dict) else form
+
+
 def normalise(reply):
     """The normal form of reply bytes (dict), or NO_REPLY."""
     if reply is None:
         return NO_REPLY
+    opcode = None
+    if len(reply) >= 4:
+        # dnspython refuses opcodes it has no name for (3, 6..15); the opcode
+        # is read here and cleared so the rest of the message still parses.
+        opcode = (reply[2] >> 3) & 0xF
+        reply = reply[:2] + bytes([reply[2] & 0x87]) + reply[3:]
     try:
         m = dns.message.from_wire(reply, ignore_trailing=True)
     except (dns.exception.DNSException, ValueError, struct.error) as exc:
@@ -161,14 +180,19 @@ def normalise(reply):
     edns = None
     if m.edns >= 0:
         edns = "v%d%s" % (m.edns, " DO" if m.ednsflags & dns.flags.DO else "")
+    sections = [_rr_lines(m.answer), _rr_lines(m.authority), _rr_lines(m.additional)]
+    if m.flags & dns.flags.TC:
+        # RFC 2181 9: a truncated reply's sections are not to be used; Knot
+        # sends them empty, BIND partly filled. Only that TC is set counts.
+        sections = [[TRUNCATED]] * 3
     return {
         "rcode": dns.rcode.to_text(m.rcode()),
-        "opcode": dns.opcode.to_text(m.opcode()),
+        "opcode": _opcode_text(opcode),
         "flags": " ".join(flags),
         "question": [q.to_text() for q in m.question],
-        "answer": _rr_lines(m.answer),
-        "authority": _rr_lines(m.authority),
-        "additional": _rr_lines(m.additional),
+        "answer": sections[0],
+        "authority": sections[1],
+        "additional": sections[2],
         "edns": edns,
     }
 
@@ -184,8 +208,10 @@ def nsid_of(reply):
     return None
 
 
-def same(a, b):
-    return a == b
+def differing_keys(a, b):
+    if not (isinstance(a, dict) and isinstance(b, dict)):
+        return ["reply"]
+    return [k for k in a if a[k] != b[k]]
 
 
 def format_form(form):
