@@ -21,6 +21,7 @@
 #include <sys/stat.h>
 #include <yaml.h>
 
+#include "cli/cli.h"
 #include "cli/vrp.h"
 
 #define ROA_MAX_HITS 256
