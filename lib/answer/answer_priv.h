@@ -1,0 +1,94 @@
+/* SPDX-License-Identifier: MIT */
+/*
+ * Private to lib/answer: the response being written and the query as
+ * parsed. answer.c parses and frames the message, resolve.c finds what
+ * goes into it, section.c writes RRsets with compression and truncation.
+ */
+#ifndef ANS_ANSWER_ANSWER_PRIV_H
+#define ANS_ANSWER_ANSWER_PRIV_H
+
+#include <stdbool.h>
+#include <stddef.h>
+#include <stdint.h>
+
+#include "lib/answer/answer.h"
+#include "lib/base/wire.h"
+#include "lib/zone/zone.h"
+
+#define HDR_LEN 12
+#define QFLAG_QR 0x8000
+#define QFLAG_AA 0x0400
+#define QFLAG_TC 0x0200
+#define QFLAG_RD 0x0100
+#define QFLAG_CD 0x0010
+
+enum { RCODE_NOERROR = 0, RCODE_FORMERR = 1, RCODE_SERVFAIL = 2,
+       RCODE_NXDOMAIN = 3, RCODE_NOTIMP = 4, RCODE_REFUSED = 5,
+       RCODE_YXDOMAIN = 6, RCODE_NOTAUTH = 9, RCODE_BADVERS = 16 };
+
+enum { SEC_ANSWER, SEC_AUTHORITY, SEC_ADDITIONAL };
+
+#define ADDITIONAL_MAX 32   /* RRsets remembered to avoid duplicates */
+#define PENDING_MAX 8       /* answer RRsets awaiting additional data */
+
+/* The query, as far as it parsed. */
+struct query {
+	uint16_t id, flags, qtype, qclass;
+	uint8_t opcode;
+	bool has_question;
+	size_t question_end;        /* offset just past the question */
+	bool has_edns, edns_do, want_nsid;
+	uint8_t edns_version;
+	uint16_t edns_payload;
+	bool has_tsig;
+	size_t tsig_pos;            /* offset of the TSIG RR in the query */
+};
+
+/* The response being written into the caller's buffer. `w.len` is the
+ * size limit minus the space reserved for the OPT record, so that sections
+ * can never take the room the OPT needs. */
+struct resp {
+	struct ans_wire w;
+	struct ans_compr *compr;
+	const uint8_t *qname;       /* as received: owner of answers at qname */
+	uint16_t flags;
+	uint16_t rcode;             /* extended: may exceed 15 (BADVERS) */
+	uint16_t count[3];
+	bool tc;
+	size_t question_end;        /* where the sections start */
+	uint16_t compr_question;    /* compression entries of the question */
+	/* RRsets whose NS/MX/SRV targets get additional data, written after
+	 * the authority section; `addl_cut` is the cut of a referral. */
+	const struct ans_rrset *addl_src[PENDING_MAX];
+	unsigned addl_count;
+	const struct ans_node *addl_cut;
+	const struct ans_rrset *added[ADDITIONAL_MAX];
+	unsigned added_count;
+};
+
+/* section.c */
+/* Writes a whole RRset in `sec` with owner `owner` (TTL `ttl`), or nothing:
+ * on ANS_ESPACE the message is as before the call. */
+int resp_put_rrset(struct resp *r, int sec, const uint8_t *owner,
+		   const struct ans_rrset *rs, uint32_t ttl);
+/* As resp_put_rrset for the answer and authority sections: when the RRset
+ * does not fit, the response is cut back to the question and TC set (as
+ * Knot does). Returns false when truncated. */
+bool resp_put_required(struct resp *r, int sec, const uint8_t *owner,
+		       const struct ans_rrset *rs);
+bool resp_put_required_ttl(struct resp *r, int sec, const uint8_t *owner,
+			   const struct ans_rrset *rs, uint32_t ttl);
+/* Adds A and AAAA of the in-zone targets of rs (NS, MX, SRV) to the
+ * additional section, as far as they fit. `cut` non-NULL: a referral, glue
+ * below that cut is used and its absence for lack of space sets TC. */
+void resp_put_additional(struct resp *r, const struct ans_zone *z,
+			 const struct ans_rrset *rs, const struct ans_node *cut);
+/* The apex SOA in the authority section with the negative TTL
+ * (RFC 2308 §3). */
+bool resp_put_soa(struct resp *r, const struct ans_zone *z);
+
+/* resolve.c: fills the sections for an IN query in zone z. */
+void resolve(struct resp *r, const struct ans_zone *z, const uint8_t *lname,
+	     uint16_t qtype, struct ans_answer_ctx *ctx);
+
+#endif

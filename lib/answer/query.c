@@ -1,0 +1,138 @@
+/* SPDX-License-Identifier: MIT */
+/*
+ * Parsing a request. Every byte is read through the sticky-error cursor or
+ * ans_name_parse(); the only records looked into are OPT and TSIG, the rest
+ * are skipped but must be well formed and fill the message exactly: like
+ * Knot, trailing bytes make the request malformed.
+ */
+#include <string.h>
+
+#include "lib/answer/query.h"
+#include "lib/wire/rdata.h"
+
+#define EDNS_OPT_NSID 3
+#define TSIG_BADKEY 17
+
+/* RFC 6891 §6.1.3: payload in CLASS, version and DO in TTL; options as
+ * code/length pairs, unknown ones ignored (§6.1.2). */
+static enum query_status parse_opt(const uint8_t *rdata, uint16_t rdlen,
+				   uint16_t rclass, uint32_t ttl, struct query *qq)
+{
+	qq->has_edns = true;
+	qq->edns_payload = rclass;
+	qq->edns_version = (uint8_t)(ttl >> 16);
+	qq->edns_do = (ttl & 0x8000) != 0;
+	struct ans_wire w = ans_wire_init((uint8_t *)rdata, rdlen);
+	while (ans_wire_avail(&w) > 0) {
+		uint16_t code = ans_wire_read_u16(&w);
+		uint16_t len = ans_wire_read_u16(&w);
+		ans_wire_skip(&w, len);
+		if (!w.err && code == EDNS_OPT_NSID)
+			qq->want_nsid = true;
+	}
+	return w.err ? QUERY_FORMERR : QUERY_OK;
+}
+
+/* Skips over the records after the question, noting OPT and TSIG. */
+static enum query_status parse_records(const uint8_t *q, size_t q_len,
+				       struct ans_wire *w, unsigned an_ns,
+				       unsigned ar, struct query *qq)
+{
+	uint8_t name[ANS_NAME_MAX];
+	size_t name_len;
+	for (unsigned i = 0; i < an_ns + ar; i++) {
+		size_t start = w->pos, pos = w->pos;
+		if (ans_name_parse(q, q_len, &pos, name, &name_len) != ANS_OK)
+			return QUERY_FORMERR;
+		w->pos = pos;
+		uint16_t type = ans_wire_read_u16(w);
+		uint16_t rclass = ans_wire_read_u16(w);
+		uint32_t ttl = ans_wire_read_u32(w);
+		uint16_t rdlen = ans_wire_read_u16(w);
+		size_t rdata = w->pos;
+		ans_wire_skip(w, rdlen);
+		if (w->err)
+			return QUERY_FORMERR;
+		if (type == ANS_TYPE_OPT) {
+			/* One OPT, in the additional section, owned by the
+			 * root (RFC 6891 §6.1.1). */
+			if (i < an_ns || qq->has_edns || name_len != 1)
+				return QUERY_FORMERR;
+			if (parse_opt(q + rdata, rdlen, rclass, ttl, qq) != QUERY_OK)
+				return QUERY_FORMERR;
+		} else if (type == ANS_TYPE_TSIG) {
+			/* The last record of the message (RFC 8945 §5.1). */
+			if (i != an_ns + ar - 1 || i < an_ns)
+				return QUERY_FORMERR;
+			qq->has_tsig = true;
+			qq->tsig_pos = start;
+		}
+	}
+	return w->pos == q_len ? QUERY_OK : QUERY_FORMERR;
+}
+
+enum query_status query_parse(const uint8_t *q, size_t q_len,
+			      uint8_t qname[ANS_NAME_MAX], struct query *qq)
+{
+	memset(qq, 0, sizeof(*qq));
+	if (q_len < HDR_LEN)
+		return QUERY_DROP;
+	struct ans_wire w = ans_wire_init((uint8_t *)q, q_len);
+	qq->id = ans_wire_read_u16(&w);
+	qq->flags = ans_wire_read_u16(&w);
+	qq->opcode = (uint8_t)((qq->flags >> 11) & 0xF);
+	if (qq->flags & QFLAG_QR)
+		return QUERY_DROP;   /* never answer a response: no loops */
+	uint16_t qd = ans_wire_read_u16(&w);
+	uint16_t an = ans_wire_read_u16(&w);
+	uint16_t ns = ans_wire_read_u16(&w);
+	uint16_t ar = ans_wire_read_u16(&w);
+	if (qd != 1)
+		return QUERY_FORMERR;
+	size_t pos = HDR_LEN, len;
+	if (ans_name_parse(q, q_len, &pos, qname, &len) != ANS_OK)
+		return QUERY_FORMERR;
+	w.pos = pos;
+	qq->qtype = ans_wire_read_u16(&w);
+	qq->qclass = ans_wire_read_u16(&w);
+	if (w.err)
+		return QUERY_FORMERR;
+	qq->has_question = true;
+	qq->question_end = w.pos;
+	return parse_records(q, q_len, &w, (unsigned)an + ns, ar, qq);
+}
+
+int query_write_tsig_badkey(struct ans_wire *w, const uint8_t *q, size_t q_len,
+			    const struct query *qq)
+{
+	uint8_t key[ANS_NAME_MAX], alg[ANS_NAME_MAX];
+	size_t key_len, alg_len, pos = qq->tsig_pos;
+	if (ans_name_parse(q, q_len, &pos, key, &key_len) != ANS_OK)
+		return ANS_EMALF;
+	pos += 10;   /* type, class, TTL, RDLENGTH: checked by query_parse */
+	if (ans_name_parse(q, q_len, &pos, alg, &alg_len) != ANS_OK)
+		return ANS_EMALF;
+	struct ans_wire r = ans_wire_init((uint8_t *)q, q_len);
+	r.pos = pos;
+	uint8_t time_fudge[8];
+	ans_wire_read_bytes(&r, time_fudge, sizeof(time_fudge));
+	ans_wire_skip(&r, ans_wire_read_u16(&r));   /* the MAC */
+	uint16_t orig_id = ans_wire_read_u16(&r);
+	if (r.err)
+		return ANS_EMALF;
+	/* Unsigned, with the request's key, algorithm and time, no MAC and
+	 * error BADKEY: what a server without that key sends (RFC 8945
+	 * §5.2.1), byte for byte what Knot sends. */
+	ans_wire_write_bytes(w, key, key_len);
+	ans_wire_write_u16(w, ANS_TYPE_TSIG);
+	ans_wire_write_u16(w, ANS_CLASS_ANY);
+	ans_wire_write_u32(w, 0);
+	ans_wire_write_u16(w, (uint16_t)(alg_len + 16));
+	ans_wire_write_bytes(w, alg, alg_len);
+	ans_wire_write_bytes(w, time_fudge, sizeof(time_fudge));
+	ans_wire_write_u16(w, 0);
+	ans_wire_write_u16(w, orig_id);
+	ans_wire_write_u16(w, TSIG_BADKEY);
+	ans_wire_write_u16(w, 0);
+	return w->err;
+}

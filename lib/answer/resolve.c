@@ -1,0 +1,234 @@
+/* SPDX-License-Identifier: MIT */
+/*
+ * DOC: finding the answer in a zone snapshot
+ *
+ * One step looks up one name (the query name, then each CNAME or DNAME
+ * target inside the zone) and ends in one of: an answer, a CNAME to follow,
+ * a DNAME substitution to follow, a referral, NODATA or NXDOMAIN.
+ *
+ *   1. Closest encloser: the exact node, else the longest existing ancestor.
+ *      Every ancestor up to the apex is a node (empty non-terminals too), so
+ *      this is one hash probe per label stripped.
+ *   2. Cuts: only when the encloser carries OCCLUDED, DELEG or DNAME do we
+ *      walk its parents to find the highest zone cut or DNAME above the
+ *      name (RFC 1034 §4.3.2 step 3b; RFC 6672 §3.2). An ordinary name pays
+ *      nothing for this.
+ *   3. Exact node: the RRset of the type, else a CNAME to follow, else NODATA.
+ *      Otherwise the wildcard `*.<closest encloser>` stands in for the name
+ *      (RFC 4592 §3.3.1), or the name does not exist.
+ *
+ * Chains stop after CHAIN_MAX steps, when a node repeats (a loop: Knot
+ * answers what it collected with NOERROR), or when a target leaves the zone.
+ * Where to read: resolve(), then step().
+ */
+#include <string.h>
+
+#include "lib/answer/answer_priv.h"
+#include "lib/wire/rdata.h"
+
+#define CHAIN_MAX 16
+
+enum { STOP, FOLLOW };
+
+/* The name being resolved: `owner` is written in records (the question's
+ * letter case for the query name), `lname` is looked up. */
+struct walk {
+	const uint8_t *owner;
+	const uint8_t *lname;
+	uint8_t *buf[2];           /* alternate target buffers (ctx scratch) */
+	unsigned next_buf;
+	const struct ans_node *visited[CHAIN_MAX];
+	unsigned visited_count;
+};
+
+static void want_additional(struct resp *r, const struct ans_rrset *rs)
+{
+	if (rs->type != ANS_TYPE_NS && rs->type != ANS_TYPE_MX &&
+	    rs->type != ANS_TYPE_SRV)
+		return;
+	if (r->addl_count < PENDING_MAX)
+		r->addl_src[r->addl_count++] = rs;
+}
+
+static bool visited(const struct walk *wk, const struct ans_node *n)
+{
+	for (unsigned i = 0; i < wk->visited_count; i++)
+		if (wk->visited[i] == n)
+			return true;
+	return false;
+}
+
+/* Moves the walk to `target` (a name from rdata or a synthesis); STOP
+ * when it leaves the zone, as no other zone's data is mixed in. */
+static int follow(struct walk *wk, const struct ans_zone *z, const uint8_t *target)
+{
+	uint8_t *b = wk->buf[wk->next_buf];
+	wk->next_buf ^= 1;
+	ans_name_copy(b, target);
+	ans_name_lower(b);
+	if (!ans_name_is_sub(b, z->apex))
+		return STOP;
+	wk->owner = b;
+	wk->lname = b;
+	return FOLLOW;
+}
+
+static const struct ans_node *closest_encloser(const struct ans_zone *z,
+					       const uint8_t *lname, bool *exact)
+{
+	const struct ans_node *n = ans_zone_find(z, lname);
+	*exact = n != NULL;
+	while (!n && lname[0]) {
+		lname += lname[0] + 1;
+		n = ans_zone_find(z, lname);
+	}
+	return n;
+}
+
+/* The highest zone cut or DNAME on the path from the apex to `ce` that
+ * redirects the name: a cut at the name itself redirects everything but
+ * DS (RFC 4035 §3.1.4.1: the parent answers DS); a DNAME redirects only
+ * names below its owner (RFC 6672 §2.3). */
+static const struct ans_node *find_cut(const struct ans_node *ce, bool exact,
+				       uint16_t qtype)
+{
+	const struct ans_node *top = NULL;
+	for (const struct ans_node *p = ce; p; p = p->parent) {
+		bool at_name = p == ce && exact;
+		if ((p->flags & ANS_NODE_DELEG) && !(at_name && qtype == ANS_TYPE_DS))
+			top = p;
+		else if ((p->flags & ANS_NODE_DNAME) && !at_name)
+			top = p;
+	}
+	return top;
+}
+
+static int referral(struct resp *r,
+		    const struct ans_node *cut)
+{
+	const struct ans_rrset *ns = ans_node_rrset(cut, ANS_TYPE_NS);
+	/* Not authoritative below a cut (RFC 1034 §4.3.2 3b); a CNAME
+	 * collected earlier keeps the answer authoritative, as in Knot. */
+	if (r->count[SEC_ANSWER] == 0)
+		r->flags &= (uint16_t)~QFLAG_AA;
+	if (resp_put_required(r, SEC_AUTHORITY, cut->owner, ns)) {
+		r->addl_count = 0;
+		want_additional(r, ns);
+		r->addl_cut = cut;
+	}
+	return STOP;
+}
+
+/* RFC 6672 §3.3: the DNAME RRset, then a CNAME from the name to the name
+ * with the DNAME owner replaced by its target, with the DNAME's TTL. */
+static int dname(struct resp *r, const struct ans_zone *z, struct walk *wk,
+		 const struct ans_node *dn, uint16_t qtype, uint8_t *synth)
+{
+	const struct ans_rrset *rs = ans_node_rrset(dn, ANS_TYPE_DNAME);
+	if (!resp_put_required(r, SEC_ANSWER, dn->owner, rs))
+		return STOP;
+	const uint8_t *target = ans_rdata_target(ANS_TYPE_DNAME, rs->rdata + 2,
+						 ans_get_u16(rs->rdata));
+	size_t len;
+	if (!target || ans_name_replace_suffix(synth + 2, &len, wk->lname,
+					       dn->owner, target) != ANS_OK) {
+		r->rcode = RCODE_YXDOMAIN;   /* RFC 6672 §2.2 */
+		return STOP;
+	}
+	ans_put_u16(synth, (uint16_t)len);
+	struct ans_rrset cname = {
+		.type = ANS_TYPE_CNAME, .count = 1, .ttl = rs->ttl,
+		.rdata_len = (uint32_t)len + 2, .rdata = synth,
+	};
+	if (!resp_put_required(r, SEC_ANSWER, wk->owner, &cname))
+		return STOP;
+	if (qtype == ANS_TYPE_CNAME)
+		return STOP;
+	return follow(wk, z, synth + 2);
+}
+
+/* Answers from node n, which stands for the name (itself, or the wildcard
+ * that synthesises it: the owner written is then the name, RFC 4592 §3.4). */
+static int at_node(struct resp *r, const struct ans_zone *z, struct walk *wk,
+		   const struct ans_node *n, uint16_t qtype)
+{
+	const struct ans_rrset *rs = NULL;
+	if (qtype == ANS_TYPE_ANY) {
+		/* RFC 8482 §4.1: one RRset of the name; Knot picks the
+		 * first by type number, so do we. */
+		if (n->rrset_count)
+			rs = &n->rrsets[0];
+	} else {
+		rs = ans_node_rrset(n, qtype);
+	}
+	if (rs) {
+		if (resp_put_required(r, SEC_ANSWER, wk->owner, rs))
+			want_additional(r, rs);
+		return STOP;
+	}
+	const struct ans_rrset *cn = ans_node_rrset(n, ANS_TYPE_CNAME);
+	if (cn && qtype != ANS_TYPE_CNAME) {
+		if (!resp_put_required(r, SEC_ANSWER, wk->owner, cn))
+			return STOP;
+		if (wk->visited_count < CHAIN_MAX)
+			wk->visited[wk->visited_count++] = n;
+		return follow(wk, z, ans_rdata_target(ANS_TYPE_CNAME, cn->rdata + 2,
+						      ans_get_u16(cn->rdata)));
+	}
+	resp_put_soa(r, z);   /* NODATA: RFC 2308 §2.2 */
+	return STOP;
+}
+
+static const struct ans_node *wildcard_of(const struct ans_zone *z,
+					  const struct ans_node *ce)
+{
+	static const uint8_t star[2] = { 1, '*' };
+	uint8_t name[ANS_NAME_MAX];
+	size_t len;
+	if (!(ce->flags & ANS_NODE_HAS_WILDCARD) ||
+	    ans_name_concat(name, &len, star, sizeof(star), ce->owner) != ANS_OK)
+		return NULL;
+	return ans_zone_find(z, name);
+}
+
+static int step(struct resp *r, const struct ans_zone *z, struct walk *wk,
+		uint16_t qtype, uint8_t *synth)
+{
+	bool exact;
+	const struct ans_node *ce = closest_encloser(z, wk->lname, &exact);
+	if (!ce)
+		return STOP;
+	if (exact && visited(wk, ce))
+		return STOP;   /* a CNAME loop: keep what was collected */
+	const struct ans_node *cut = NULL;
+	if (ce->flags & (ANS_NODE_OCCLUDED | ANS_NODE_DELEG | ANS_NODE_DNAME))
+		cut = find_cut(ce, exact, qtype);
+	if (cut && (cut->flags & ANS_NODE_DELEG))
+		return referral(r, cut);
+	if (cut)
+		return dname(r, z, wk, cut, qtype, synth);
+	if (exact)
+		return at_node(r, z, wk, ce, qtype);
+	const struct ans_node *wc = wildcard_of(z, ce);
+	if (wc)
+		return at_node(r, z, wk, wc, qtype);
+	r->rcode = RCODE_NXDOMAIN;   /* RFC 1034 §4.3.2 3c */
+	resp_put_soa(r, z);
+	return STOP;
+}
+
+void resolve(struct resp *r, const struct ans_zone *z, const uint8_t *lname,
+	     uint16_t qtype, struct ans_answer_ctx *ctx)
+{
+	struct walk wk = {
+		.owner = r->qname, .lname = lname,
+		.buf = { ctx->scratch, ctx->scratch + ANS_NAME_MAX },
+	};
+	uint8_t *synth = ctx->scratch + 2 * ANS_NAME_MAX;   /* u16 + name */
+	r->flags |= QFLAG_AA;
+	for (unsigned i = 0; i < CHAIN_MAX; i++)
+		if (step(r, z, &wk, qtype, synth) == STOP)
+			break;
+	for (unsigned i = 0; i < r->addl_count && !r->tc; i++)
+		resp_put_additional(r, z, r->addl_src[i], r->addl_cut);
+}

@@ -1,0 +1,143 @@
+/* SPDX-License-Identifier: MIT */
+/*
+ * Writing RRsets into the response sections, whole or not at all.
+ *
+ * Truncation follows Knot DNS: when an RRset of the answer or authority
+ * section does not fit, the response is cut back to the header and the
+ * question and TC is set (RFC 2181 §9: a truncated response should not be
+ * cached, so partial sections are of no use to the client, which retries
+ * over TCP). Additional data that does not fit is left out without TC
+ * (RFC 2181 §9), except the glue of a referral whose name servers are
+ * below the cut, without which the referral is useless (RFC 9471 §3).
+ */
+#include <string.h>
+
+#include "lib/answer/answer_priv.h"
+#include "lib/wire/rdata.h"
+
+int resp_put_rrset(struct resp *r, int sec, const uint8_t *owner,
+		   const struct ans_rrset *rs, uint32_t ttl)
+{
+	if (r->tc)
+		return ANS_ESPACE;
+	size_t mark = r->w.pos;
+	uint16_t compr_mark = r->compr->count;
+	const uint8_t *p = rs->rdata;
+	for (uint16_t i = 0; i < rs->count; i++) {
+		uint16_t len = ans_get_u16(p);
+		ans_name_write(&r->w, owner, r->compr);
+		ans_wire_write_u16(&r->w, rs->type);
+		ans_wire_write_u16(&r->w, ANS_CLASS_IN);
+		ans_wire_write_u32(&r->w, ttl);
+		ans_rdata_write(&r->w, rs->type, p + 2, len, r->compr);
+		p += 2 + len;
+	}
+	if (r->w.err) {
+		/* Roll back: no partial RRset, no compression target
+		 * pointing at bytes that will be overwritten. */
+		r->w.err = ANS_OK;
+		r->w.pos = mark;
+		r->compr->count = compr_mark;
+		return ANS_ESPACE;
+	}
+	r->count[sec] = (uint16_t)(r->count[sec] + rs->count);
+	return ANS_OK;
+}
+
+static void truncate_to_question(struct resp *r)
+{
+	r->w.pos = r->question_end;
+	r->compr->count = r->compr_question;
+	memset(r->count, 0, sizeof(r->count));
+	r->tc = true;
+}
+
+bool resp_put_required_ttl(struct resp *r, int sec, const uint8_t *owner,
+			   const struct ans_rrset *rs, uint32_t ttl)
+{
+	if (resp_put_rrset(r, sec, owner, rs, ttl) == ANS_OK)
+		return true;
+	truncate_to_question(r);
+	return false;
+}
+
+bool resp_put_required(struct resp *r, int sec, const uint8_t *owner,
+		       const struct ans_rrset *rs)
+{
+	return resp_put_required_ttl(r, sec, owner, rs, rs->ttl);
+}
+
+bool resp_put_soa(struct resp *r, const struct ans_zone *z)
+{
+	const struct ans_rrset *soa = ans_zone_soa(z);
+	if (!soa)
+		return true;
+	/* RFC 2308 §3: the SOA of a negative answer carries the smaller of
+	 * its own TTL and its MINIMUM field. */
+	uint32_t min = ans_zone_soa_minimum(z);
+	uint32_t ttl = soa->ttl < min ? soa->ttl : min;
+	return resp_put_required_ttl(r, SEC_AUTHORITY, z->apex, soa, ttl);
+}
+
+static bool already_added(struct resp *r, const struct ans_rrset *rs)
+{
+	for (unsigned i = 0; i < r->added_count; i++)
+		if (r->added[i] == rs)
+			return true;
+	if (r->added_count < ADDITIONAL_MAX)
+		r->added[r->added_count++] = rs;
+	return false;
+}
+
+/* The node holding address records for `target`, when the zone has
+ * authoritative data there, or glue below the referral's cut. */
+static const struct ans_node *address_node(const struct ans_zone *z,
+					   const uint8_t *target,
+					   const struct ans_node *cut)
+{
+	uint8_t lname[ANS_NAME_MAX];
+	ans_name_copy(lname, target);
+	ans_name_lower(lname);
+	if (!ans_name_is_sub(lname, z->apex))
+		return NULL;
+	const struct ans_node *n = ans_zone_find(z, lname);
+	if (!n || !(n->flags & ANS_NODE_OCCLUDED))
+		return n;
+	return cut && ans_name_is_sub(n->owner, cut->owner) ? n : NULL;
+}
+
+/* Returns false when the additional section is full. */
+static bool put_addresses(struct resp *r, const struct ans_node *n, bool required)
+{
+	static const uint16_t types[2] = { ANS_TYPE_A, ANS_TYPE_AAAA };
+	for (int t = 0; t < 2; t++) {
+		const struct ans_rrset *rs = ans_node_rrset(n, types[t]);
+		if (!rs || already_added(r, rs))
+			continue;
+		if (resp_put_rrset(r, SEC_ADDITIONAL, n->owner, rs, rs->ttl) == ANS_OK)
+			continue;
+		if (required)
+			truncate_to_question(r);
+		return false;
+	}
+	return true;
+}
+
+void resp_put_additional(struct resp *r, const struct ans_zone *z,
+			 const struct ans_rrset *rs, const struct ans_node *cut)
+{
+	const uint8_t *p = rs->rdata;
+	for (uint16_t i = 0; i < rs->count && !r->tc; i++) {
+		uint16_t len = ans_get_u16(p);
+		const uint8_t *target = ans_rdata_target(rs->type, p + 2, len);
+		p += 2 + len;
+		if (!target)
+			continue;
+		const struct ans_node *n = address_node(z, target, cut);
+		if (!n)
+			continue;
+		bool required = cut && ans_name_is_sub(n->owner, cut->owner);
+		if (!put_addresses(r, n, required))
+			return;
+	}
+}
