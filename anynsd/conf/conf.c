@@ -141,9 +141,10 @@ static int check_required(struct walk *w, const struct conf_section *s,
 	return ANS_OK;
 }
 
-/* Walks one map of options of section `s` into `item`. */
+/* Walks one map of options of section `s` into `item`; `at` locates
+ * errors about the map as a whole (missing options). */
 static int walk_item(struct walk *w, const struct conf_section *s,
-		     const yaml_node_t *map, void *item)
+		     const yaml_node_t *map, const yaml_node_t *at, void *item)
 {
 	unsigned seen[MAX_OPTIONS] = { 0 };
 	if (map->type != YAML_MAPPING_NODE)
@@ -167,7 +168,7 @@ static int walk_item(struct walk *w, const struct conf_section *s,
 					       : set_value(w, o, v, field);
 	}
 	if (rc == ANS_OK)
-		rc = check_required(w, s, map, seen);
+		rc = check_required(w, s, at, seen);
 	return rc;
 }
 
@@ -217,7 +218,7 @@ static int walk_list(struct walk *w, const struct conf_section *s,
 		yaml_node_t *m = yaml_document_get_node(w->doc, seq->data.sequence.items.start[i]);
 		char *item = items + i * s->item_size;
 		*(unsigned *)(item + s->line_offset) = line_of(m);
-		int rc = walk_item(w, s, m, item);
+		int rc = walk_item(w, s, m, m, item);
 		if (rc == ANS_OK)
 			rc = check_unique(w, s, items, i, m);
 		if (rc != ANS_OK)
@@ -247,7 +248,7 @@ static int walk_root(struct walk *w, const yaml_node_t *root)
 				    key, seen[idx]);
 		seen[idx] = line_of(k);
 		int rc = s->is_list ? walk_list(w, s, v)
-				    : walk_item(w, s, v, (char *)w->conf + s->offset);
+				    : walk_item(w, s, v, k, (char *)w->conf + s->offset);
 		if (rc != ANS_OK)
 			return rc;
 	}
@@ -256,7 +257,7 @@ static int walk_root(struct walk *w, const yaml_node_t *root)
 		if (seen[i] || conf_sections[i].is_list)
 			continue;
 		yaml_node_t empty = { .type = YAML_MAPPING_NODE, .start_mark = root->start_mark };
-		int rc = walk_item(w, &conf_sections[i], &empty,
+		int rc = walk_item(w, &conf_sections[i], &empty, &empty,
 				   (char *)w->conf + conf_sections[i].offset);
 		if (rc != ANS_OK)
 			return rc;
