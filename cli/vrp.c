@@ -558,7 +558,7 @@ static int csv_header(struct reader *rd, const struct csv_line *l,
 	}
 	unsigned need = 1u << COL_ASN | 1u << COL_PREFIX | 1u << COL_MAXLEN;
 	if ((seen & need) != need)
-		return report(rd, l->off, ANS_ESYNTAX, "a CSV header \"ASN,IP Prefix,"
+		return report(rd, l->off, ANS_ESYNTAX, "expected a CSV header \"ASN,IP Prefix,"
 			      "Max Length,Trust Anchor[,Expires]\" or a JSON VRP "
 			      "export");
 	return ANS_OK;
@@ -652,7 +652,7 @@ static int load_csv(struct reader *rd)
 		pos = end + 1;
 	}
 	if (rc == ANS_OK && ncols == 0)
-		rc = report(rd, 0, ANS_ESYNTAX, "a CSV header or a JSON VRP export, "
+		rc = report(rd, 0, ANS_ESYNTAX, "expected a CSV header or a JSON VRP export, "
 			    "not an empty file");
 	free(l);
 	return rc;
