@@ -207,7 +207,8 @@ int ans_name_concat(uint8_t out[ANS_NAME_MAX], size_t *out_len,
 		return ANS_ELIMIT;
 	/* memmove: callers may build in place (out == prefix). */
 	memmove(out + prefix_len, suffix, slen);
-	memmove(out, prefix, prefix_len);
+	if (prefix_len)
+		memmove(out, prefix, prefix_len);
 	*out_len = prefix_len + slen;
 	return ANS_OK;
 }
