@@ -81,8 +81,9 @@ int ans_name_parse(const uint8_t *msg, size_t msg_len, size_t *pos,
 			return ANS_EMALF;
 		if (len > msg_len - p - 1)
 			return ANS_EMALF;
-		/* Room for this label and, when not the root, the root after it. */
-		if (n + 1 + len + (len ? 1 : 0) > ANS_NAME_MAX)
+		/* A label filling byte 255 leaves no room for the root label,
+		 * which then fails this same check. */
+		if (n + 1 + len > ANS_NAME_MAX)
 			return ANS_EMALF;
 		memcpy(out + n, msg + p, (size_t)len + 1);
 		n += (size_t)len + 1;
