@@ -112,16 +112,24 @@ static int load_vrps(const char *path, struct ans_vrp_set *set)
 	return rc;
 }
 
-/* Parses a route prefix given by the user; what names its origin. */
-static int parse_route(const char *text, const char *what, struct ans_prefix *p)
+/* Parses a route prefix given by the user: on the command line (file NULL)
+ * or at file:line of the config. */
+static int parse_route(const char *text, const char *file, size_t line,
+		       struct ans_prefix *p)
 {
 	int rc = ans_prefix_parse(text, p);
+	if (rc == 0)
+		return ANS_OK;
+	if (file)
+		fprintf(stderr, "anyns roa: %s:%zu: prefix", file, line);
+	else
+		fprintf(stderr, "anyns roa: --prefix");
 	if (rc == ANS_EMALF)
-		fprintf(stderr, "anyns roa: %s \"%s\": host bits set beyond the "
-			"prefix length\n", what, text);
-	else if (rc)
-		fprintf(stderr, "anyns roa: %s \"%s\": expected an IPv4 or IPv6 "
-			"prefix such as 203.0.113.0/24\n", what, text);
+		fprintf(stderr, " \"%s\": host bits set beyond the prefix "
+			"length\n", text);
+	else
+		fprintf(stderr, " \"%s\": expected an IPv4 or IPv6 prefix such "
+			"as 203.0.113.0/24\n", text);
 	return rc;
 }
 
@@ -164,11 +172,8 @@ static int config_prefixes(const char *path, yaml_document_t *doc,
 					    "a prefix string");
 		if (*count == ROA_MAX_PREFIXES)
 			return config_error(path, n, "announce.prefixes: too many");
-		char what[64];
-		snprintf(what, sizeof(what), "%s:%zu: prefix", path,
-			 n->start_mark.line + 1);
-		if (parse_route((const char *)n->data.scalar.value, what,
-				&out[*count].prefix))
+		if (parse_route((const char *)n->data.scalar.value, path,
+				n->start_mark.line + 1, &out[*count].prefix))
 			return ANS_ECONFIG;
 		out[(*count)++].asn = asn;
 	}
@@ -426,7 +431,7 @@ static int announcements(const struct roa_opts *o, struct announce *a,
 			"as 65001 or AS65001\n", o->origin);
 		return ANS_ESYNTAX;
 	}
-	if (parse_route(o->prefix, "--prefix", &a[0].prefix))
+	if (parse_route(o->prefix, NULL, 0, &a[0].prefix))
 		return ANS_ESYNTAX;
 	*count = 1;
 	return ANS_OK;
