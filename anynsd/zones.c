@@ -53,6 +53,7 @@ struct zones {
 	struct zone_slot *slots;
 	size_t count;
 	struct ans_zoneset *published;   /* RCU-protected */
+	const char *conf_path;           /* for messages */
 };
 
 int zones_new(struct zones **out, const struct conf *conf)
@@ -61,6 +62,7 @@ int zones_new(struct zones **out, const struct conf *conf)
 	if (!z)
 		return ANS_ENOMEM;
 	z->count = conf->zone_count;
+	z->conf_path = conf->path;
 	z->slots = calloc(z->count ? z->count : 1, sizeof(*z->slots));
 	if (!z->slots) {
 		free(z);
@@ -89,15 +91,17 @@ static bool same_key(const struct file_key *a, const struct file_key *b)
 }
 
 /* Parses one zone file; logs every diagnostic under "zone NAME". */
-static int load_one(const struct conf_zone *cz, struct ans_zone **out)
+static int load_one(const char *conf_path, const struct conf_zone *cz,
+		    struct ans_zone **out)
 {
 	char subject[ANS_NAME_TEXT_MAX + 8];
 	snprintf(subject, sizeof(subject), "zone %s", cz->domain.text);
 	struct ans_diag diag = { .fn = log_diag, .ctx = subject };
 	int rc = ans_zone_load(cz->file, cz->domain.wire, &diag, out);
 	if (rc != ANS_OK)
-		log_error("zone %s, load failed, %s, %u errors (%s)", cz->domain.text,
-			  cz->file, diag.errors, ans_strerror(rc));
+		log_error("zone %s, load failed, %s (zone entry at %s:%u), %u errors (%s)",
+			  cz->domain.text, cz->file, conf_path, cz->line, diag.errors,
+			  ans_strerror(rc));
 	return rc;
 }
 
@@ -124,7 +128,7 @@ static size_t load_changed(struct zones *z)
 			log_debug("zone %s, unchanged, skipped", s->cz->domain.text);
 			continue;
 		}
-		if (load_one(s->cz, &s->next) != ANS_OK) {
+		if (load_one(z->conf_path, s->cz, &s->next) != ANS_OK) {
 			failed++;
 			s->next = NULL;
 			if (s->zone)
@@ -211,7 +215,7 @@ size_t zones_check(const struct conf *conf)
 	for (size_t i = 0; i < conf->zone_count; i++) {
 		const struct conf_zone *cz = &conf->zones[i];
 		struct ans_zone *zone = NULL;
-		if (load_one(cz, &zone) != ANS_OK) {
+		if (load_one(conf->path, cz, &zone) != ANS_OK) {
 			failed++;
 			continue;
 		}

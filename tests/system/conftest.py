@@ -128,11 +128,13 @@ class Anynsd:
 def make_config(workdir, zones, addr, port, server=None, zone_opts=None):
     """Writes zone files and returns the YAML text of an anynsd configuration."""
     workdir = Path(workdir)
+    server = dict(server or {})
     lines = ["server:",
              '  listen: [ "%s@%d" ]' % (addr, port),
-             "  workers: 1",
-             '  storage: "%s"' % (workdir / "storage")]
-    for k, v in (server or {}).items():
+             # Defaults a test may override through `server`.
+             "  workers: %s" % yaml_value(server.pop("workers", 1)),
+             '  storage: %s' % yaml_value(server.pop("storage", str(workdir / "storage")))]
+    for k, v in server.items():
         lines.append("  %s: %s" % (k, yaml_value(v)))
     lines.append("zone:")
     for i, (origin, text) in enumerate(zones.items()):
