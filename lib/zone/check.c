@@ -93,7 +93,11 @@ static void check_node_data(struct chk *c, const struct ans_node *n)
 		if (rs->type == ANS_TYPE_SOA && !(n->flags & ANS_NODE_APEX))
 			say(c, ANS_DIAG_ERROR, rs, "SOA record not at top of zone (%s)", name);
 		if (cname && !cname_companion(rs->type)) {
-			say(c, ANS_DIAG_ERROR, rs, "%s: CNAME and other data", name);
+			/* Point at whichever came later in the file, the record
+			 * that made the conflict, as BIND does while loading. */
+			const struct ans_rrset *at = rs->src_file == cname->src_file &&
+				cname->src_line > rs->src_line ? cname : rs;
+			say(c, ANS_DIAG_ERROR, at, "%s: CNAME and other data", name);
 			cname = NULL;  /* once per name */
 		}
 	}
