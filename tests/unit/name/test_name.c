@@ -50,6 +50,8 @@ static const struct from_text_case from_text_cases[] = {
 	{ "\\a\\;.", NULL, ANS_OK, W("\002a;") },
 	{ "@", "x.", ANS_OK, W("\001@\001x") },   /* "@" is the parser's job */
 	{ "*.example.", NULL, ANS_OK, W("\001*\007example") },
+	{ "caf\xc3\xa9.", NULL, ANS_OK, W("\005caf\303\251") },  /* raw 8-bit kept */
+	{ "a b.", NULL, ANS_OK, W("\003a b") },   /* the tokenizer splits, not us */
 	{ "", NULL, ANS_ESYNTAX, NULL, 0 },
 	{ "a..b.", NULL, ANS_ESYNTAX, NULL, 0 },
 	{ ".a.", NULL, ANS_ESYNTAX, NULL, 0 },
@@ -173,6 +175,7 @@ static const struct to_text_case to_text_cases[] = {
 	{ W("\003\011\177\310"), "\\009\\127\\200." },
 	{ W("\027~!#%&*+,-/:<=>?[]^_`{|}"), "~!#%&*+,-/:<=>?[]^_`{|}." },
 	{ W("\001\000"), "\\000." },
+	{ W("\005caf\303\251"), "caf\\195\\169." },
 };
 
 static void test_to_text_table(void **state)
@@ -380,6 +383,8 @@ static const struct pair_case pair_cases[] = {
 	{ "wwwexample.com.", "example.com.", false, false },
 	{ "xexample.com.", "example.com.", false, false },
 	{ "a.", ".", false, true },
+	{ "a.b.", "ab.", false, false },
+	{ "ab.", "a.b.", false, false },
 	{ ".", ".", true, true },
 	{ "a\\[.", "a\\{.", false, false },   /* '[' and '{' are not letters */
 	{ "a\\064.", "a\\096.", false, false }, /* '@' and '`' neither */
