@@ -8,7 +8,8 @@
  * cached, so partial sections are of no use to the client, which retries
  * over TCP). Additional data that does not fit is left out without TC
  * (RFC 2181 §9), except the glue of a referral whose name servers are
- * below the cut, without which the referral is useless (RFC 9471 §3).
+ * below the cut, without which the referral is useless (RFC 9471 §3):
+ * then TC is set and the records that fit stay, as Knot sends them.
  */
 #include <string.h>
 
@@ -103,7 +104,9 @@ static const struct ans_node *address_node(const struct ans_zone *z,
 	const struct ans_node *n = ans_zone_find(z, lname);
 	if (!n || !(n->flags & ANS_NODE_OCCLUDED))
 		return n;
-	return cut && ans_name_is_sub(n->owner, cut->owner) ? n : NULL;
+	/* Glue is only for referrals; Knot also uses glue found below
+	 * another cut of the zone (a sibling's name server). */
+	return cut ? n : NULL;
 }
 
 /* Returns false when the additional section is full. */
@@ -116,8 +119,9 @@ static bool put_addresses(struct resp *r, const struct ans_node *n, bool require
 			continue;
 		if (resp_put_rrset(r, SEC_ADDITIONAL, n->owner, rs, rs->ttl) == ANS_OK)
 			continue;
+		/* Missing in-domain glue: TC, keeping what fit, as Knot. */
 		if (required)
-			truncate_to_question(r);
+			r->tc = true;
 		return false;
 	}
 	return true;
