@@ -15,7 +15,8 @@
  *
  * TTL of a record without one, as named-checkzone does it: $TTL when set;
  * else the last TTL written explicitly (RFC 1035 semantics); else, for an
- * SOA, its MINIMUM field (warning); else the record is an error.
+ * SOA, its MINIMUM field (warning), which then serves as $TTL for the rest;
+ * else the record is an error.
  * A TTL above 2^31-1 is set to 0 with a warning (RFC 2181 §8, as BIND).
  *
  * Out-of-zone records are dropped here with a warning, as named-checkzone
@@ -200,9 +201,10 @@ static int default_ttl(struct zp_file *f, unsigned line, uint16_t type,
 	} else if (r->has_last_ttl) {
 		*ttl = r->last_ttl;
 	} else if (type == ANS_TYPE_SOA && rdlen >= 20) {
+		/* BIND makes it the default from here on, as if $TTL had said it */
 		*ttl = ans_get_u32(rdata + rdlen - 4);
-		r->last_ttl = *ttl;
-		r->has_last_ttl = true;
+		r->default_ttl = *ttl;
+		r->has_default_ttl = true;
 		zp_warn(f, line, "no TTL specified; using SOA MINTTL instead");
 	} else {
 		zp_error(f, line, "no TTL specified and no $TTL before it; zone rejected");

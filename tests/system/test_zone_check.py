@@ -45,7 +45,8 @@ def expected_lines(name, bind_out):
     m = re.match(r"; expect-line: (\d+)", first)
     if m:
         return [int(m.group(1))]
-    return [int(n) for n in re.findall(re.escape(name) + r":(\d+):", bind_out)]
+    # BIND's first located message is its error (later ones may be notes)
+    return [int(n) for n in re.findall(re.escape(name) + r":(\d+):", bind_out)][:1]
 
 
 def test_corpus_is_large_enough():
@@ -102,7 +103,7 @@ def test_print_round_trip(name, tmp_path):
 
 
 def test_canonical_order():
-    o = ours("good.zone", "--print")
+    o = ours("good-main.zone", "--print")
     owners = [line.split()[0] for line in o.stdout.splitlines()]
     assert owners[0] == "example.com."
     names = [dns.name.from_text(n) for n in owners]

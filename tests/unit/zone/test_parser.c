@@ -92,7 +92,14 @@ static void test_ttl_defaults(void **state)
 	assert_non_null(strstr(c.buf, "t.zone:1: warning: no TTL specified; using SOA MINTTL"));
 	assert_int_equal(find_rrset(z, "example.com.", ANS_TYPE_SOA)->ttl, 55);
 	assert_int_equal(find_rrset(z, "example.com.", ANS_TYPE_NS)->ttl, 55);
-	assert_int_equal(find_rrset(z, "x.example.com.", ANS_TYPE_A)->ttl, 120);
+	/* the SOA's MINIMUM became the default, as BIND: not the last TTL */
+	assert_int_equal(find_rrset(z, "x.example.com.", ANS_TYPE_A)->ttl, 55);
+	assert_int_equal(find_rrset(z, "ns1.example.com.", ANS_TYPE_A)->ttl, 120);
+	ans_zone_free(z);
+
+	z = parse_zone("t.zone", "@ 77 SOA ns1 host 1 2 3 4 55\n@ NS ns1\n", &c, &rc);
+	assert_int_equal(rc, ANS_OK);
+	assert_int_equal(find_rrset(z, "example.com.", ANS_TYPE_NS)->ttl, 77);
 	ans_zone_free(z);
 
 	z = parse_zone("t.zone", "x A 192.0.2.2\n@ 60 SOA ns1 host 1 2 3 4 5\n", &c, &rc);
