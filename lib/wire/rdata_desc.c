@@ -78,7 +78,7 @@ static const struct rdesc table[] = {
 	{ 35, L, "NAPTR", { RDF_U16, RDF_U16, RDF_STR, RDF_STR, RDF_STR, RDF_NAME },
 	  "order preference flags services regexp replacement" },
 	{ 36, L, "KX", { RDF_U16, RDF_NAME }, "preference exchanger" },
-	{ 37, 0, "CERT", { RDF_CERTTYPE, RDF_U16, RDF_U8, RDF_B64 },
+	{ 37, 0, "CERT", { RDF_CERTTYPE, RDF_U16, RDF_SECALG, RDF_B64 },
 	  "type key-tag algorithm certificate" },
 	{ 38, L, "A6", { 0 }, "" },
 	{ 39, L, "DNAME", { RDF_NAME }, "target" },

@@ -28,6 +28,7 @@ enum rdf {
 	RDF_TIME,       /* u32, text YYYYMMDDHHmmSS */
 	RDF_TYPE,       /* u16 type mnemonic (RRSIG type covered) */
 	RDF_CERTTYPE,   /* u16 with CERT mnemonics (RFC 4398 §2.1) */
+	RDF_SECALG,     /* u8 DNSSEC algorithm, printed by mnemonic (CERT) */
 	RDF_A,          /* 4 bytes IPv4 */
 	RDF_AAAA,       /* 16 bytes IPv6 */
 	RDF_L64,        /* 8 bytes as 4 groups of hex (NID, L64) */
@@ -88,6 +89,8 @@ void tp_escaped(struct tprint *t, const uint8_t *s, size_t n, const char *extra)
 void tp_base64(struct tprint *t, const uint8_t *p, size_t n);
 /* CERT type mnemonic (RFC 4398 §2.1) or NULL. */
 const char *rdf_certtype_name(uint16_t v);
+/* DNSSEC algorithm mnemonic (as BIND prints CERT) or NULL. */
+const char *rdf_secalg_name(uint8_t v);
 
 /* Decodes \X and \DDD escapes of a zone-file token, in rdata_text.c.
  * Errors: ANS_ESYNTAX (bad escape), ANS_ELIMIT (more than `size` bytes). */

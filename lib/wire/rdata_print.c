@@ -136,6 +136,19 @@ const char *rdf_certtype_name(uint16_t v)
 	return v < 9 ? cert_types[v] : v == 253 ? "URI" : v == 254 ? "OID" : NULL;
 }
 
+static const char *const secalgs[] = {
+	[1] = "RSAMD5", [2] = "DH", [3] = "DSA", [5] = "RSASHA1",
+	[6] = "NSEC3DSA", [7] = "NSEC3RSASHA1", [8] = "RSASHA256",
+	[10] = "RSASHA512", [12] = "ECCGOST", [13] = "ECDSAP256SHA256",
+	[14] = "ECDSAP384SHA384", [15] = "ED25519", [16] = "ED448",
+	[252] = "INDIRECT", [253] = "PRIVATEDNS", [254] = "PRIVATEOID",
+};
+
+const char *rdf_secalg_name(uint8_t v)
+{
+	return v < sizeof(secalgs) / sizeof(secalgs[0]) ? secalgs[v] : NULL;
+}
+
 static void put_addr(struct tprint *t, int af, const uint8_t *p)
 {
 	char text[INET6_ADDRSTRLEN];
@@ -174,6 +187,12 @@ static void put_field(struct tprint *t, uint8_t kind, const uint8_t *p, size_t n
 		break;
 	case RDF_TYPE: put_type(t, ans_get_u16(p)); break;
 	case RDF_CERTTYPE: put_certtype(t, ans_get_u16(p)); break;
+	case RDF_SECALG:
+		if (rdf_secalg_name(p[0]))
+			tp_printf(t, "%s", rdf_secalg_name(p[0]));
+		else
+			tp_printf(t, "%u", p[0]);
+		break;
 	case RDF_A: put_addr(t, AF_INET, p); break;
 	case RDF_AAAA: put_addr(t, AF_INET6, p); break;
 	case RDF_L64: put_groups(t, p, 4, true); break;

@@ -253,7 +253,7 @@ static int param_encode(const struct param *p, struct ans_wire *out,
 	size_t len_pos = out->pos;
 	ans_wire_write_u16(out, 0);
 	int ret = value_encode(p, value, vlen, out);
-	if (ret == ANS_OK && !out->err && !p->generic &&
+	if (ret == ANS_OK && !out->err &&
 	    !value_check(p->key, out->base + len_pos + 2, out->pos - len_pos - 2))
 		ret = ANS_ESYNTAX;
 	if (ret == ANS_ESYNTAX)

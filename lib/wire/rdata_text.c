@@ -158,6 +158,23 @@ static int parse_type(struct tparse *p, uint8_t kind, const struct ans_token *t)
 	return ANS_OK;
 }
 
+static int parse_secalg(struct tparse *p, const struct ans_token *t)
+{
+	uint32_t n;
+	if (ans_u32_parse(t->text, t->len, UINT8_MAX, &n) != ANS_OK) {
+		for (n = 0; n < 256; n++) {
+			const char *name = rdf_secalg_name((uint8_t)n);
+			if (name && strlen(name) == t->len &&
+			    strncasecmp(name, t->text, t->len) == 0)
+				break;
+		}
+		if (n == 256)
+			return expected(p, "an algorithm number or mnemonic", t);
+	}
+	ans_wire_write_u8(&p->out, (uint8_t)n);
+	return ANS_OK;
+}
+
 static int parse_addr(struct tparse *p, uint8_t kind, const struct ans_token *t)
 {
 	char text[64];
@@ -333,6 +350,7 @@ static int parse_field(struct tparse *p, uint8_t kind, const struct ans_token *t
 	case RDF_U8: case RDF_U16: case RDF_U32: case RDF_TTL: case RDF_TIME:
 		return parse_number(p, kind, t);
 	case RDF_TYPE: case RDF_CERTTYPE: return parse_type(p, kind, t);
+	case RDF_SECALG: return parse_secalg(p, t);
 	case RDF_A: case RDF_AAAA: return parse_addr(p, kind, t);
 	case RDF_L64: case RDF_EUI48: case RDF_EUI64: return parse_groups(p, kind, t);
 	case RDF_STR: return parse_string(p, t, true);

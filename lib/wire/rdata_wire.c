@@ -101,7 +101,7 @@ static int tag_span(const uint8_t *p, size_t avail)
 static int fixed_size(uint8_t kind)
 {
 	switch (kind) {
-	case RDF_U8: return 1;
+	case RDF_U8: case RDF_SECALG: return 1;
 	case RDF_U16: case RDF_TYPE: case RDF_CERTTYPE: return 2;
 	case RDF_U32: case RDF_TTL: case RDF_TIME: case RDF_A: return 4;
 	case RDF_EUI48: return 6;
