@@ -23,9 +23,9 @@ const char *ans_strerror(int code)
 {
 	if (code == ANS_OK)
 		return "ok";
-	/* Our codes count downwards from ANS_ERR_BASE. */
-	if (code <= ANS_ERR_BASE && code > ANS_ERR_LAST) {
-		const char *s = own_errors[ANS_ERR_BASE - code];
+	/* Our codes count upwards from ANS_ERR_BASE to ANS_ERR_LAST. */
+	if (code >= ANS_ERR_BASE && code < ANS_ERR_LAST) {
+		const char *s = own_errors[code - ANS_ERR_BASE];
 		return s ? s : "unknown error";
 	}
 	if (code < 0 && code > ANS_ERR_BASE)

@@ -50,7 +50,7 @@ int ans_name_from_text(uint8_t out[ANS_NAME_MAX], size_t *out_len,
 
 /* Writes the absolute presentation form (with trailing dot, "." for root)
  * NUL-terminated into buf. Escapes '.', '\\', '"', '(', ')', ';', '@', '$'
- * and whitespace as \c and non-printable bytes as \DDD, like BIND and Knot.
+ * as \c, and bytes outside 0x21..0x7e (space included) as \DDD, as BIND does.
  * Returns the text length (without NUL) or ANS_ESPACE. */
 int ans_name_to_text(const uint8_t *name, char *buf, size_t buf_size) ANS_WUR;
 
