@@ -2,7 +2,8 @@
 /*
  * One error space for all of anyns: ANS_OK is 0, system errors are negative
  * errno values (-ENOMEM, -EIO ...), and our own codes are negative numbers
- * from ANS_ERR_BASE (-1000) upwards, far from any errno value. Fallible functions return int; never "0 means failure".
+ * from ANS_ERR_BASE (-1000) upwards, far from any errno value. Fallible
+ * functions return int; never "0 means failure".
  */
 #ifndef ANS_BASE_ERR_H
 #define ANS_BASE_ERR_H
