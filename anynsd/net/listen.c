@@ -23,6 +23,11 @@ static int configure(int fd, const struct conf_addr *addr, int type)
 	 * listed separately, as in Knot and NSD. */
 	if (rc == ANS_OK && addr->ss.ss_family == AF_INET6)
 		rc = set_int(fd, IPPROTO_IPV6, IPV6_V6ONLY, 1);
+	/* UDP answers go out from the query's destination (net/udp.c). */
+	if (rc == ANS_OK && type == SOCK_DGRAM)
+		rc = addr->ss.ss_family == AF_INET6
+		     ? set_int(fd, IPPROTO_IPV6, IPV6_RECVPKTINFO, 1)
+		     : set_int(fd, IPPROTO_IP, IP_PKTINFO, 1);
 	if (rc == ANS_OK && type == SOCK_STREAM)
 		rc = set_int(fd, SOL_SOCKET, SO_REUSEADDR, 1);
 	/* Queries fit one segment: answer them without waiting for more. */

@@ -8,9 +8,16 @@
  *
  * A datagram larger than the input buffer arrives cut (MSG_TRUNC); it is
  * answered from the bytes we have, and ans_answer() decides (FORMERR).
+ *
+ * The query's destination address comes with it (IP_PKTINFO,
+ * IPV6_RECVPKTINFO) and is given back as the answer's source, so a socket
+ * bound to a wildcard address answers from the address that was asked:
+ * on an anycast node a reply from another address would be dropped by the
+ * client (RFC 1123 §6.1.3.5 style source matching).
  */
 #include "anynsd/net/udp.h"
 
+#include <netinet/in.h>
 #include <stdlib.h>
 #include <string.h>
 #include <sys/socket.h>
@@ -22,6 +29,7 @@
 #define UDP_IN_MAX 4096          /* largest query we read whole */
 #define UDP_OUT_MAX 4096         /* >= the largest server.udp-max-payload */
 #define UDP_ROUNDS 4             /* batches per readiness event */
+#define UDP_CTL 64               /* room for one pktinfo control message */
 
 struct udp_batch {
 	struct mmsghdr in[UDP_BATCH];
@@ -29,6 +37,8 @@ struct udp_batch {
 	struct iovec in_iov[UDP_BATCH];
 	struct iovec out_iov[UDP_BATCH];
 	struct sockaddr_storage peer[UDP_BATCH];
+	uint8_t in_ctl[UDP_BATCH][UDP_CTL] __attribute__((aligned(8)));
+	uint8_t out_ctl[UDP_BATCH][UDP_CTL] __attribute__((aligned(8)));
 	uint8_t in_buf[UDP_BATCH][UDP_IN_MAX];
 	uint8_t out_buf[UDP_BATCH][UDP_OUT_MAX];
 };
@@ -60,6 +70,31 @@ static void prepare_recv(struct udp_batch *b)
 		h->msg_namelen = sizeof(b->peer[i]);
 		h->msg_iov = &b->in_iov[i];
 		h->msg_iovlen = 1;
+		h->msg_control = b->in_ctl[i];
+		h->msg_controllen = UDP_CTL;
+	}
+}
+
+/* Copies the destination of the query (pktinfo) into the answer's control
+ * data as its source; the interface is left to routing for IPv4. */
+static void reply_source(const struct msghdr *in, struct msghdr *out, uint8_t *ctl)
+{
+	out->msg_control = NULL;
+	out->msg_controllen = 0;
+	for (struct cmsghdr *c = CMSG_FIRSTHDR(in); c; c = CMSG_NXTHDR((struct msghdr *)in, c)) {
+		bool v4 = c->cmsg_level == IPPROTO_IP && c->cmsg_type == IP_PKTINFO;
+		bool v6 = c->cmsg_level == IPPROTO_IPV6 && c->cmsg_type == IPV6_PKTINFO;
+		if (!v4 && !v6)
+			continue;
+		memcpy(ctl, c, c->cmsg_len);
+		if (v4) {
+			struct in_pktinfo *pi = (struct in_pktinfo *)CMSG_DATA((struct cmsghdr *)ctl);
+			pi->ipi_spec_dst = pi->ipi_addr;
+			pi->ipi_ifindex = 0;
+		}
+		out->msg_control = ctl;
+		out->msg_controllen = c->cmsg_len;
+		return;
 	}
 }
 
@@ -82,6 +117,7 @@ static unsigned answer_batch(struct worker *w, struct udp_batch *b, unsigned n)
 		b->out_iov[out].iov_len = len;
 		h->msg_iov = &b->out_iov[out];
 		h->msg_iovlen = 1;
+		reply_source(&b->in[i].msg_hdr, h, b->out_ctl[out]);
 		out++;
 	}
 	urcu_memb_read_unlock();

@@ -260,3 +260,16 @@ def test_garbage_flood_does_not_crash(anynsd):
     assert srv.running()
     assert srv.query("www.example.com.", "A").answer[0][0].address == "192.0.2.80"
     assert srv.query("www.example.com.", "A", tcp=True).answer[0][0].address == "192.0.2.80"
+
+
+def test_wildcard_listen_answers_from_the_queried_address(anynsd, tmp_path):
+    # dnspython rejects a reply from another address than it asked.
+    zfile = tmp_path / "wild.zone"
+    zfile.write_text(zone())
+    from conftest import free_port
+    port = free_port("127.0.0.2")
+    conf = ('server:\n  listen: [ "0.0.0.0@%d" ]\n  workers: 1\n'
+            'zone:\n  - domain: example.com\n    file: "%s"\n' % (port, zfile))
+    srv = anynsd(config=conf, addr="127.0.0.2", port=port)
+    r = srv.query("www.example.com.", "A")
+    assert r.answer[0][0].address == "192.0.2.80"
