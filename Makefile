@@ -56,25 +56,24 @@ $(BUILD)/anyns: $(CLI_OBJ) $(BUILD)/libanyns.a
 $(BUILD)/anyns-healthd: $(HEALTHD_OBJ) $(BUILD)/libanyns.a
 	$(CC) $(LDFLAGS) -o $@ $^ $(LIBS)
 
-# Unit tests may also test program modules: they link every object of anynsd
-# except its main (anynsd/main.c).
-ANYNSD_LIBOBJ := $(filter-out $(BUILD)/obj/anynsd/main.o,$(ANYNSD_OBJ))
-$(BUILD)/tests/%: tests/unit/%.c $(ANYNSD_LIBOBJ) $(BUILD)/libanyns.a
+# Unit tests may also test program modules: they link every object of the
+# programs except their mains.
+PROG_LIBOBJ := $(filter-out %/main.o,$(ANYNSD_OBJ) $(CLI_OBJ) $(HEALTHD_OBJ))
+$(BUILD)/tests/%: tests/unit/%.c $(PROG_LIBOBJ) $(BUILD)/libanyns.a
 	@mkdir -p $(dir $@)
-	$(CC) $(CFLAGS) $(LDFLAGS) -o $@ $^ -lcmocka $(LIBS)
+	$(CC) $(CFLAGS) $(LDFLAGS) -o $@ $(filter %.c %.o %.a,$^) -lcmocka $(LIBS)
 
 # Fuzz harnesses built with a small main that replays the seed corpus, so the
 # normal test run (and the sanitizer run) exercises them without libFuzzer.
-$(BUILD)/fuzz-replay/%: tests/fuzz/%.c tests/fuzz/replay_main.c $(BUILD)/libanyns.a
+$(BUILD)/fuzz-replay/%: tests/fuzz/%.c tests/fuzz/replay_main.c $(PROG_LIBOBJ) $(BUILD)/libanyns.a
 	@mkdir -p $(dir $@)
-	$(CC) $(CFLAGS) $(LDFLAGS) -o $@ $^ $(LIBS)
+	$(CC) $(CFLAGS) $(LDFLAGS) -o $@ $(filter %.c %.o %.a,$^) $(LIBS)
 
 unit: $(UNIT_BIN)
-	@set -e; for t in $(UNIT_BIN); do echo "== $$t"; $$t; done
+	@scripts/run-tests.sh $(UNIT_BIN)
 
 fuzz-replay: $(FUZZ_REPLAY)
-	@set -e; for f in $(FUZZ_REPLAY); do n=$$(basename $$f); \
-	  echo "== $$f tests/fuzz/corpus/$$n"; $$f tests/fuzz/corpus/$$n; done
+	@scripts/run-tests.sh -f $(FUZZ_REPLAY)
 
 unit-asan:
 	$(MAKE) BUILD=build-asan SAN=1 OPT=-O1 unit fuzz-replay
