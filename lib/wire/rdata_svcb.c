@@ -53,6 +53,34 @@ static bool value_check(uint16_t key, const uint8_t *v, size_t len)
 	}
 }
 
+static bool key_present(const uint8_t *p, size_t len, uint16_t key)
+{
+	for (size_t pos = 0; pos + 4 <= len; pos += 4 + (size_t)ans_get_u16(p + pos + 2))
+		if (ans_get_u16(p + pos) == key)
+			return true;
+	return false;
+}
+
+/* §8: mandatory lists present keys in increasing order, never itself;
+ * §7.1.1: no-default-alpn only with alpn. Checked on the wire too, so that
+ * what we accept from a transfer always prints and reads back. */
+static bool self_consistent(const uint8_t *p, size_t len)
+{
+	if (key_present(p, len, KEY_NO_DEFAULT_ALPN) && !key_present(p, len, KEY_ALPN))
+		return false;
+	if (len < 4 || ans_get_u16(p) != KEY_MANDATORY)
+		return true;
+	uint16_t vlen = ans_get_u16(p + 2);
+	int prev = KEY_MANDATORY;
+	for (size_t i = 0; i < vlen; i += 2) {
+		uint16_t k = ans_get_u16(p + 4 + i);
+		if ((int)k <= prev || !key_present(p, len, k))
+			return false;
+		prev = k;
+	}
+	return true;
+}
+
 int svcb_params_check(const uint8_t *p, size_t len)
 {
 	int prev = -1;
@@ -67,7 +95,7 @@ int svcb_params_check(const uint8_t *p, size_t len)
 		prev = key;
 		pos += 4 + (size_t)vlen;
 	}
-	return ANS_OK;
+	return self_consistent(p, len) ? ANS_OK : ANS_EMALF;
 }
 
 /* "alpn", "key65000" -> number. */
