@@ -161,7 +161,7 @@ static int unicode_escape(struct ans_json *j, unsigned *cp)
 	if (hex4(j, &hi))
 		return j->err;
 	if (hi >= 0xDC00 && hi <= 0xDFFF)
-		return fail(j, ANS_EMALF, "no lone low surrogate");
+		return fail(j, ANS_EMALF, "a high surrogate before a low one");
 	if (hi < 0xD800 || hi > 0xDBFF) {
 		*cp = hi;
 		return ANS_OK;
@@ -266,15 +266,19 @@ static int string_body(struct ans_json *j, char *out, size_t cap)
 			break;
 		}
 		/* RFC 8259 §7: control characters must be escaped. */
+		if (c == '\n')
+			return fail(j, ANS_ESYNTAX, "a closing '\"' before the end "
+				    "of the line (truncated file?)");
 		if (c < 0x20)
-			return fail(j, ANS_ESYNTAX, "no control characters in a string");
+			return fail(j, ANS_ESYNTAX, "a string without control "
+				    "characters");
 		unsigned cp = 0;
 		if (c == '\\') {
 			j->pos++;
 			if (escape(j, &cp))
 				return j->err;
 			if (cp == 0)
-				return fail(j, ANS_EMALF, "no NUL in a string");
+				return fail(j, ANS_EMALF, "a string without NUL (\\u0000)");
 			if (out && put_utf8(j, out, cap, &n, cp))
 				return j->err;
 			continue;

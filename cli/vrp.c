@@ -396,7 +396,7 @@ static int json_member(struct reader *rd, struct ans_json *j, const char *key,
 
 static int json_roa(struct reader *rd, struct ans_json *j)
 {
-	char key[64], prefix[ANS_VRP_PREFIX_STRLEN], ta[ANS_VRP_TA_MAX_LEN] = "";
+	char key[256], prefix[ANS_VRP_PREFIX_STRLEN], ta[ANS_VRP_TA_MAX_LEN] = "";
 	struct vrp_fields f = { .prefix = prefix, .ta = ta };
 	unsigned has = 0;
 	ans_json_peek(j);
@@ -437,7 +437,7 @@ static int load_json(struct reader *rd)
 {
 	struct ans_json j;
 	ans_json_init(&j, rd->buf, rd->len);
-	char key[64];
+	char key[256];
 	bool has_roas = false;
 	if (ans_json_enter_object(&j))
 		return json_error(rd, &j);

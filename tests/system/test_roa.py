@@ -153,7 +153,7 @@ def test_config_errors(tmp_path, body, where):
 
 
 @pytest.mark.parametrize("name,where", [
-    ("truncated.json", "truncated.json:4:"),
+    ("truncated.json", "truncated.json:4: column 38: expected a closing"),
     ("bad-header.csv", "bad-header.csv:1:"),
     ("bad-prefix.csv", "bad-prefix.csv:3:"),
     ("bad-prefix.json", "bad-prefix.json:3:"),

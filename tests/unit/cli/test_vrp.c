@@ -4,9 +4,6 @@
  * (cli/json.h): tables of routes against VRP sets (RFC 6811 §2 states, AS0,
  * /0 VRPs, maxLength, families), of prefix and ASN text, and of VRP files in
  * every format, good and broken, with the line numbers errors are reported at.
- *
- * The unit-test link takes libanyns.a and anynsd's objects, not the CLI's, so
- * the CLI modules under test are compiled into this file.
  */
 #include <setjmp.h>
 #include <stdarg.h>
@@ -15,11 +12,10 @@
 #include <stdio.h>
 #include <string.h>
 
-/* Before cmocka.h, whose fail() macro would rename json.c's helper. */
-#include "cli/json.c"
-#include "cli/vrp.c"
-
 #include <cmocka.h>
+
+#include "cli/json.h"
+#include "cli/vrp.h"
 
 static const char MAIN_VRPS[] =
 	"ASN,IP Prefix,Max Length,Trust Anchor\n"
