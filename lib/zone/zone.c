@@ -497,7 +497,8 @@ static int build_snapshot(struct build *bd)
 	if (!apex)
 		return ANS_ENOMEM;
 	z->apex = apex;
-	qsort(bd->b->rrs, bd->b->count, sizeof(struct brr), brr_cmp);
+	if (bd->b->count)   /* qsort's base must not be NULL */
+		qsort(bd->b->rrs, bd->b->count, sizeof(struct brr), brr_cmp);
 	filter_records(bd->b, bd->diag);
 	int err = copy_owners(bd);
 	if (!err)
