@@ -94,7 +94,10 @@ static int set_addr_list(struct walk *w, const struct conf_option *o,
 	if (v->type != YAML_SEQUENCE_NODE)
 		return set_value(w, o, v, l);
 	size_t n = (size_t)(v->data.sequence.items.top - v->data.sequence.items.start);
-	l->items = ans_arena_alloc(&w->conf->arena, (n ? n : 1) * sizeof(*l->items));
+	if (n == 0)
+		return fail(w, v, "%s.%s: expected at least one address, got an empty list",
+			    o->section, o->name);
+	l->items = ans_arena_alloc(&w->conf->arena, n * sizeof(*l->items));
 	if (!l->items)
 		return ANS_ENOMEM;
 	l->count = 0;

@@ -48,6 +48,8 @@ static const struct bad_case bad_cases[] = {
 	  "t/anynsd.yaml:2: server.listen: expected an address ADDR[@PORT] or a list of them, got 'foo'" },
 	{ "server:\n  listen: [ 1.2.3.4@53, 1.2.3.4 ]\n",
 	  "t/anynsd.yaml:2: server.listen: duplicate address '1.2.3.4@53'" },
+	{ "server:\n  listen: []\n",
+	  "t/anynsd.yaml:2: server.listen: expected at least one address, got an empty list" },
 	{ "server:\n  workers: 1\n",
 	  "t/anynsd.yaml:1: server.listen: missing (required)" },
 	{ "zone: []\n", "t/anynsd.yaml:1: server.listen: missing (required)" },
