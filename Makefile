@@ -11,7 +11,7 @@ ifeq ($(SAN),1)
 CFLAGS_BASE += -fsanitize=address,undefined -fno-omit-frame-pointer -fno-sanitize-recover=undefined
 LDFLAGS_SAN  = -fsanitize=address,undefined
 endif
-CFLAGS  += $(CFLAGS_BASE)
+CFLAGS  += $(CFLAGS_BASE) $(EXTRA_CFLAGS)
 LDFLAGS += $(LDFLAGS_SAN)
 LIBS     = -lyaml -lurcu-memb -lurcu-common -lcrypto -llmdb -lpthread
 
@@ -98,11 +98,13 @@ run:
 
 # libFuzzer builds (clang): make fuzz FUZZ_SECONDS=60
 FUZZ_SECONDS ?= 30
+FUZZ_OBJ := $(subst $(BUILD)/,build-fuzz/,$(PROG_LIBOBJ)) build-fuzz/libanyns.a
 fuzz:
 	@set -e; for s in $(FUZZ_SRC); do n=$$(basename $$s .c); \
-	  $(MAKE) BUILD=build-fuzz CC=clang SAN=1 build-fuzz/libanyns.a; \
+	  $(MAKE) BUILD=build-fuzz CC=clang SAN=1 EXTRA_CFLAGS=-fsanitize=fuzzer-no-link \
+	    $(FUZZ_OBJ); \
 	  clang -std=c11 -D_GNU_SOURCE -g -O1 -I. -fsanitize=fuzzer,address,undefined \
-	    -o build-fuzz/$$n $$s build-fuzz/libanyns.a $(LIBS); \
+	    -o build-fuzz/$$n $$s $(FUZZ_OBJ) $(LIBS); \
 	  mkdir -p build-fuzz/corpus-$$n; \
 	  build-fuzz/$$n -max_total_time=$(FUZZ_SECONDS) build-fuzz/corpus-$$n tests/fuzz/corpus/$$n; done
 
