@@ -1,0 +1,132 @@
+# SPDX-License-Identifier: MIT
+"""Renders a bench run: the terminal table and bench/RESULTS.md.
+
+Each figure is the median of its repetitions; "n/a" means not measured (the reason is
+in the notes). Ratios are anyns divided by the peer, so below 1 means anyns spends
+less (instructions, CPU, seconds, memory) — except the q/s rows, where above 1 is better.
+"""
+import statistics
+
+ORDER = ("knot", "nsd", "anyns")
+TITLES = {"knot": "Knot", "nsd": "NSD", "anyns": "anyns"}
+
+
+def metrics(run):
+    big = "%s records" % human(run.data["big"]["records"])
+    small = "%s names" % human(run.data["small"]["owner_names"])
+    return (
+        ("ir", "instructions/query, user space (callgrind, %s)" % small, "%.0f"),
+        ("udp_us", "server CPU µs/query, UDP saturated", "%.2f"),
+        ("udp_qps", "answered q/s, UDP (dnsperf on one core)", "%.0f"),
+        ("udp_util", "server CPU use in UDP run (% of a core)", "%.0f"),
+        ("tcp_us", "server CPU µs/query, TCP pipelined", "%.2f"),
+        ("tcp_qps", "answered q/s, TCP pipelined", "%.0f"),
+        ("tcp_util", "server CPU use in TCP run (% of a core)", "%.0f"),
+        ("start_s", "%s: start to first correct answer (s)" % big, "%.2f"),
+        ("load_cpu_s", "%s: load CPU (s)" % big, "%.2f"),
+        ("pss_mib", "%s: memory PSS (MiB)" % big, "%.0f"),
+        ("axfr_cpu_s", "%s: AXFR-out server CPU (s)" % big, "%.2f"),
+    )
+
+
+def human(n):
+    if n >= 1000000 and n % 1000000 < 50000:
+        return "%gM" % round(n / 1e6, 1)
+    if n >= 1000:
+        return "%gk" % round(n / 1e3, 1)
+    return str(n)
+
+
+def median(run, server, key):
+    vals = run.results.get(server, {}).get(key)
+    return statistics.median(vals) if vals else None
+
+
+def cell(v, fmt):
+    return "n/a" if v is None else fmt % v
+
+
+def ratio(a, b):
+    if a is None or b is None or b == 0:
+        return "n/a"
+    return "%.2f" % (a / b)
+
+
+def rows(run):
+    cols = [s for s in ORDER if s in run.names]
+    out = []
+    for key, label, fmt in metrics(run):
+        vals = {s: median(run, s, key) for s in cols}
+        row = [label] + [cell(vals[s], fmt) for s in cols]
+        if "anyns" in cols:
+            row += [ratio(vals["anyns"], vals.get("nsd")), ratio(vals["anyns"], vals.get("knot"))]
+        out.append(row)
+    head = ["figure (median)"] + [TITLES[s] for s in cols]
+    if "anyns" in cols:
+        head += ["anyns/NSD", "anyns/Knot"]
+    return head, out
+
+
+def table_text(run):
+    head, body = rows(run)
+    widths = [max(len(r[i]) for r in [head] + body) for i in range(len(head))]
+    line = lambda r: "  ".join(  # noqa: E731
+        (c.ljust(w) if i == 0 else c.rjust(w)) for i, (c, w) in enumerate(zip(r, widths)))
+    out = [line(head), "  ".join("-" * w for w in widths)] + [line(r) for r in body]
+    for s in run.names:
+        for n in run.notes[s]:
+            out.append("note [%s]: %s" % (s, n))
+    return "\n".join(out)
+
+
+def md_table(head, body):
+    out = ["| " + " | ".join(head) + " |",
+           "|" + "|".join(["---"] + ["---:"] * (len(head) - 1)) + "|"]
+    out += ["| " + " | ".join(r) + " |" for r in body]
+    return out
+
+
+def raw_values(run):
+    out = []
+    for s in [x for x in ORDER if x in run.names]:
+        for key, label, fmt in metrics(run):
+            vals = run.results[s].get(key)
+            if vals:
+                out.append("- %s, %s: %s" % (TITLES[s], key, ", ".join(fmt % v for v in vals)))
+    return out
+
+
+def render(run):
+    m, p = run.machine, run.p
+    head, body = rows(run)
+    out = ["# anynsd vs Knot DNS vs NSD — bench results", "",
+           "Written by `bench/run.py` (%s profile); how to read it: doc/performance.md." % (
+               run.profile), "",
+           "- date: %s; run took %.0f s" % (m["date"], run.elapsed_s),
+           "- machine: %d CPUs (`nproc`), %s, Linux %s; shared with other work" % (
+               m["nproc"], m["cpu"], m["kernel"]),
+           "- layout: dnsperf and the bench on CPU 0, the server on CPU 1 (taskset), "
+           "one worker each",
+           "- small zone: %d owner names, %d records; big zone: %d records" % (
+               run.data["small"]["owner_names"], run.data["small"]["records"],
+               run.data["big"]["records"]),
+           "- repetitions: %d (medians shown); saturation runs %d s after a %d s warm-up; "
+           "callgrind N = %d" % (p["reps"], p["sat_s"], p["warm_s"], p["cg_n"]),
+           "", "## Versions", ""]
+    out += ["- %s: `%s`" % (k, v) for k, v in run.versions.items()]
+    out += ["", "## Figures", ""] + md_table(head, body)
+    out += ["", "Ratios are anyns divided by the peer: below 1 anyns spends less; "
+            "for q/s rows above 1 is better.", ""]
+    notes = [(s, n) for s in run.names for n in run.notes[s]]
+    if notes:
+        out += ["## Notes", ""] + ["- %s: %s" % (TITLES[s], n) for s, n in notes] + [""]
+    out += ["## Raw values (per repetition)", ""] + raw_values(run) + [""]
+    out += ["## Commands", "", "```"]
+    out += ["%s: %s" % (k, v) for k, v in run.commands.items()]
+    out += ["AXFR: bench/measure.py axfr_records(): one TCP connection, one AXFR query, "
+            "counts records from message headers; the first transfer is the warm-up", "```",
+            ""]
+    out += ["## Server configurations", ""]
+    for s, text in run.configs.items():
+        out += ["%s:" % TITLES[s], "```", text.rstrip(), "```", ""]
+    return "\n".join(out)
