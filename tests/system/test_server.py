@@ -273,3 +273,43 @@ def test_wildcard_listen_answers_from_the_queried_address(anynsd, tmp_path):
     srv = anynsd(config=conf, addr="127.0.0.2", port=port)
     r = srv.query("www.example.com.", "A")
     assert r.answer[0][0].address == "192.0.2.80"
+
+
+def test_tcp_io_timeout_closes_a_stalled_query(anynsd):
+    # A started but unfinished query gets tcp-io-timeout, not the idle one.
+    srv = anynsd(zones={"example.com.": zone()},
+                 server={"tcp-idle-timeout": "10s", "tcp-io-timeout": "300ms"})
+    with tcp_connect(srv) as s:
+        s.sendall(framed(dns.message.make_query("www.example.com.", "A"))[:5])
+        start = time.monotonic()
+        s.settimeout(5)
+        assert s.recv(1) == b""
+        assert time.monotonic() - start < 2.0
+
+
+def test_reload_while_answering(anynsd):
+    # Queries keep getting whole answers while the zone set is swapped.
+    import threading
+    srv = anynsd(zones={"example.com.": zone(1)}, server={"workers": 2})
+    errors, done = [], threading.Event()
+
+    def ask():
+        while not done.is_set():
+            try:
+                r = srv.query("www.example.com.", "A")
+                if r.answer[0][0].address != "192.0.2.80":
+                    errors.append(r)
+            except Exception as e:          # a timeout or a broken answer
+                errors.append(e)
+    t = threading.Thread(target=ask)
+    t.start()
+    try:
+        for serial in range(2, 8):
+            (srv.dir / "zone0.zone").write_text(zone(serial, "n%d A 192.0.2.%d" % (serial, serial)))
+            srv.reload()
+            assert wait_until(lambda: soa_serial(srv) == serial)
+    finally:
+        done.set()
+        t.join()
+    assert not errors
+    assert srv.stop() == 0
