@@ -208,6 +208,16 @@ def nsid_of(reply):
     return None
 
 
+def without_rdata(form):
+    """The form with the answer's rdata masked (for answers that may name the
+    server's software, such as version.bind)."""
+    if not isinstance(form, dict):
+        return form
+    masked = dict(form)
+    masked["answer"] = [" ".join(rr.split()[:4]) + " <rdata>" for rr in form["answer"]]
+    return masked
+
+
 def differing_keys(a, b):
     if not (isinstance(a, dict) and isinstance(b, dict)):
         return ["reply"]
