@@ -11,6 +11,7 @@
 #include <stdlib.h>
 #include <string.h>
 #include <sys/eventfd.h>
+#include <sys/resource.h>
 #include <sys/signalfd.h>
 #include <unistd.h>
 
@@ -178,6 +179,19 @@ static int serve(const struct conf *conf, int sfd)
 	return rc == ANS_OK ? 0 : 1;
 }
 
+/* TCP clients need descriptors: raise the soft limit to the hard one (as
+ * Knot does), so tcp-max-clients, not EMFILE, is what limits them. */
+static void raise_fd_limit(void)
+{
+	struct rlimit rl;
+	if (getrlimit(RLIMIT_NOFILE, &rl) == 0 && rl.rlim_cur < rl.rlim_max) {
+		rl.rlim_cur = rl.rlim_max;
+		if (setrlimit(RLIMIT_NOFILE, &rl) != 0)
+			log_warning("server, file descriptor limit not raised (%s)",
+				    strerror(errno));
+	}
+}
+
 /* Signals are taken by the main thread only, through a signalfd: they are
  * blocked before any worker starts, so workers inherit the mask. */
 static int block_signals(void)
@@ -224,6 +238,7 @@ int main(int argc, char **argv)
 		conf_free(conf);
 		return 1;
 	}
+	raise_fd_limit();
 	rc = serve(conf, sfd);
 	close(sfd);
 	conf_free(conf);
