@@ -7,8 +7,14 @@ reduces each reply to a normal form (compare.py: rcode, flags, question as
 echoed, the three sections as multisets, OPT presence). Where Knot and BIND
 agree, anynsd must give that answer exactly; where they disagree the case is
 "peers disagree": it is printed and skipped, except for the special cases
-below, where anynsd must then give one of the peers' answers (or what the
-RFC asks, for ANY).
+below, where anynsd must then give the answer of Knot, BIND or NSD (NSD is
+started as a tie-breaker only), or what RFC 8482 allows, for ANY.
+
+Peer disagreements seen (Knot 3.2.6, BIND 9.18): a CNAME loop (Knot NOERROR,
+BIND SERVFAIL); additional data for NAPTR (BIND adds SRV and addresses) and
+for in-zone NS targets of a referral (Knot adds them); no additional section
+from BIND for DO queries with a 512-byte payload; TC replies (Knot sends
+empty sections, BIND partial ones: compare.py compares TC replies by header).
 
 Main table: (qname, qtype) x {udp, tcp} x {no EDNS, EDNS 1232, EDNS 512 + DO}
 x {name as written, name in a repeatable random mixed case}. Test ids read
