@@ -111,12 +111,14 @@ def dnsperf(cmd, limit_s):
 
 def cpu_per_query(server, cmd, limit_s):
     """Server CPU µs per answered query over one dnsperf run, plus the run's figures."""
-    t0 = server.cpu_ticks()
+    u0, s0 = server.cpu_split()
     res = dnsperf(cmd, limit_s)
-    t1 = server.cpu_ticks()
+    u1, s1 = server.cpu_split()
     if res["completed"] == 0:
         raise BenchError("no query answered")
-    cpu_s = (t1 - t0) / os.sysconf("SC_CLK_TCK")
+    ticks = (u1 - u0) + (s1 - s0)
+    cpu_s = ticks / os.sysconf("SC_CLK_TCK")
+    res["user_pct"] = 100.0 * (u1 - u0) / ticks if ticks else 0.0
     res["cpu_s"] = cpu_s
     res["us_per_q"] = cpu_s * 1e6 / res["completed"]
     # dnsperf's own run time excludes its start and the wait for lost queries.

@@ -10,8 +10,8 @@ CPU 0, the server on CPU 1, one worker each):
   2. saturation  same process: UDP then TCP pipelined; before each repetition a
                  warm-up dnsperf run, then a measured one; server CPU µs per answered
                  query = Δ(utime+stime of the server's process tree) / completed
-  3. callgrind   fresh processes under valgrind --tool=callgrind sending exactly N and
-                 2N queries; Ir per query = (Ir(2N) - Ir(N)) / N
+  3. callgrind   fresh processes under valgrind --tool=callgrind sending exactly N,
+                 2N, ... (reps+1)N queries; Ir per query = successive differences / N
   4. big zone    1M records: start to first correct answer, CPU spent until then (load
                  CPU), PSS, then a warm-up AXFR and a measured one (server CPU)
 
@@ -115,7 +115,8 @@ def stage_gate(run, cls, srv, rows, probe):
     srv.wait_answer(*probe, timeout=60)
     problems = measure.check_answers(srv, rows)
     if problems:
-        run.note(cls.short, "REFUSED: %d of %d sampled answers are wrong, e.g. %s"
+        run.note(cls.short, "REFUSED, not measured: %d wrong answers to %d sampled queries "
+                 "(UDP, first 30 also TCP), e.g. %s"
                  % (len(problems), len(rows), "; ".join(problems[:3])))
         return False
     print("  [%s] answers correct on %d sampled queries (UDP; first 30 also TCP)"
@@ -136,9 +137,10 @@ def stage_saturation(run, cls, srv, qfile):
             run.add(cls.short, mode + "_us", r["us_per_q"])
             run.add(cls.short, mode + "_qps", r["qps"])
             run.add(cls.short, mode + "_util", 100.0 * r["util"])
-            print("  [%s] %s: %.2f µs/query, %.0f q/s answered, server %.0f%% of a core, "
-                  "%d lost" % (cls.short, mode, r["us_per_q"], r["qps"], 100 * r["util"],
-                               r["lost"]), flush=True)
+            run.add(cls.short, mode + "_user", r["user_pct"])
+            print("  [%s] %s: %.2f µs/query (%.0f%% user), %.0f q/s answered, server %.0f%% "
+                  "of a core, %d lost" % (cls.short, mode, r["us_per_q"], r["user_pct"],
+                                          r["qps"], 100 * r["util"], r["lost"]), flush=True)
 
 
 def stage_callgrind(run, cls, run_dir, small, probe, origin):

@@ -24,7 +24,6 @@ from pathlib import Path
 
 import dns.flags
 import dns.message
-import dns.query
 import dns.rcode
 
 ROOT = Path(__file__).resolve().parents[1]
@@ -74,18 +73,19 @@ def process_tree(pid):
 
 
 def proc_ticks(pid, reaped=False):
-    """utime+stime of one process (all its threads), in clock ticks; with reaped,
-    also the cutime+cstime of children it has already waited for."""
+    """(utime, stime) of one process (all its threads), in clock ticks; with reaped,
+    also the cutime/cstime of children it has already waited for."""
     try:
         with open("/proc/%d/stat" % pid) as f:
             st = f.read()
     except OSError:
-        return 0
+        return 0, 0
     fields = st[st.rindex(")") + 2:].split()
-    ticks = int(fields[11]) + int(fields[12])   # stat fields 14 and 15
+    user, system = int(fields[11]), int(fields[12])   # stat fields 14 and 15
     if reaped:
-        ticks += int(fields[13]) + int(fields[14])   # fields 16 and 17
-    return ticks
+        user += int(fields[13])                      # fields 16 and 17
+        system += int(fields[14])
+    return user, system
 
 
 def proc_pss_kb(pid):
@@ -132,26 +132,42 @@ class Server:
     def pid(self):
         return self.proc.pid
 
-    def wait_answer(self, qname, qtype, ancount, timeout):
+    def wait_answer(self, qname, qtype, ancount, timeout, poll_s=0.01):
         """Polls over UDP until qname/qtype gets NOERROR, AA and ancount answers.
 
-        Returns seconds since start(); raises RuntimeError on exit or timeout."""
-        q = dns.message.make_query(qname, qtype)
+        Returns seconds since start(); raises RuntimeError on exit or timeout. A
+        connected socket reports a closed port at once (ICMP), and a query is re-sent
+        every poll_s, so the figure's resolution is ~poll_s rather than a timeout."""
+        wire = dns.message.make_query(qname, qtype).to_wire()
         deadline = self.started_at + timeout
-        while time.monotonic() < deadline:
-            if self.proc.poll() is not None:
-                raise RuntimeError("%s exited with %s; log: %s" % (
-                    self.name, self.proc.returncode, self.log_tail()))
-            try:
-                r = dns.query.udp(q, self.addr, port=self.port, timeout=0.2)
-                if (r.rcode() == dns.rcode.NOERROR and r.flags & dns.flags.AA
-                        and sum(len(s) for s in r.answer) == ancount):
+        with socket.socket(socket.AF_INET, socket.SOCK_DGRAM) as sock:
+            sock.connect((self.addr, self.port))
+            sock.settimeout(poll_s)
+            while time.monotonic() < deadline:
+                if self.proc.poll() is not None:
+                    raise RuntimeError("%s exited with %s; log: %s" % (
+                        self.name, self.proc.returncode, self.log_tail()))
+                if self._poll_once(sock, wire, ancount):
                     return time.monotonic() - self.started_at
-            except Exception:
-                pass
-            time.sleep(0.02)
         raise RuntimeError("%s gave no correct answer to %s %s within %ds; log: %s" % (
             self.name, qname, qtype, timeout, self.log_tail()))
+
+    @staticmethod
+    def _poll_once(sock, wire, ancount):
+        try:
+            sock.send(wire)
+            data = sock.recv(65535)
+        except ConnectionRefusedError:
+            time.sleep(0.005)   # not listening yet; the error came back at once
+            return False
+        except OSError:
+            return False        # timeout: loading, or a late answer to come
+        try:
+            r = dns.message.from_wire(data)
+        except Exception:  # noqa: BLE001 - a malformed answer is not a correct one
+            return False
+        return (r.rcode() == dns.rcode.NOERROR and bool(r.flags & dns.flags.AA)
+                and sum(len(x) for x in r.answer) == ancount)
 
     def stop(self, timeout=30):
         if self.proc is None or self.proc.poll() is not None:
@@ -174,9 +190,18 @@ class Server:
     def tree(self):
         return process_tree(self.pid)
 
+    def cpu_split(self):
+        """(user, system) ticks of the tree. A child NSD forked and reaped (a loader)
+        still counts, through the root's cutime/cstime."""
+        user = system = 0
+        for p in self.tree():
+            u, s = proc_ticks(p, reaped=(p == self.pid))
+            user += u
+            system += s
+        return user, system
+
     def cpu_ticks(self):
-        # A child NSD forked and reaped (a loader) still counts, via the root's cutime.
-        return sum(proc_ticks(p, reaped=(p == self.pid)) for p in self.tree())
+        return sum(self.cpu_split())
 
     def cpu_seconds(self):
         return self.cpu_ticks() / CLK_TCK
