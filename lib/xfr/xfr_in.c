@@ -180,6 +180,8 @@ static int on_start(struct ans_xfr_in *x, const struct ans_xfr_rr *rr)
 	return ANS_OK;
 }
 
+static int on_axfr(struct ans_xfr_in *x, const struct ans_xfr_rr *rr);
+
 static int on_first(struct ans_xfr_in *x, const struct ans_xfr_rr *rr)
 {
 	bool is_soa = rr->type == ANS_TYPE_SOA && ans_name_equal(rr->owner, x->zone);
