@@ -508,7 +508,7 @@ struct neg_case {
 };
 
 enum { E_NONE, E_FLIP, E_TRAIL, E_CUT, E_AFTER, E_TWICE, E_IN_ANSWER,
-       E_CLASS, E_MAC16, E_MAC15, E_MAC33, E_MAC0, E_UNSIGNED };
+       E_CLASS, E_MAC16, E_MAC15, E_MAC33, E_MAC0, E_UNSIGNED, E_UNSIGNED_TRAIL };
 
 static const struct neg_case neg_cases[] = {
 	{ "good", "k1.tsig.", "hmac-sha256", SECRET, E_NONE, T, ANS_OK, 0 },
@@ -531,6 +531,7 @@ static const struct neg_case neg_cases[] = {
 	{ "MAC 33/32 above hash", "k1.tsig.", "hmac-sha256", SECRET, E_MAC33, T, ANS_EMALF, ANS_TSIG_FORMERR },
 	{ "MAC 0 in a request", "k1.tsig.", "hmac-sha256", SECRET, E_MAC0, T, ANS_EMALF, ANS_TSIG_FORMERR },
 	{ "unsigned", "k1.tsig.", "hmac-sha256", SECRET, E_UNSIGNED, T, ANS_ENOTFOUND, 0 },
+	{ "unsigned, trailing byte", "k1.tsig.", "hmac-sha256", SECRET, E_UNSIGNED_TRAIL, T, ANS_EMALF, ANS_TSIG_FORMERR },
 };
 
 static size_t edit(uint8_t *msg, size_t len, int what, const struct ans_tsig_result *good)
@@ -563,6 +564,7 @@ static size_t edit(uint8_t *msg, size_t len, int what, const struct ans_tsig_res
 	case E_MAC33: return with_mac(msg, len, good, mac, 33);
 	case E_MAC0: return with_mac(msg, len, good, mac, 0);
 	case E_UNSIGNED: ans_put_u16(msg + 10, 0); return good->tsig_pos;
+	case E_UNSIGNED_TRAIL: ans_put_u16(msg + 10, 0); return good->tsig_pos + 1;
 	default: return len;
 	}
 }
