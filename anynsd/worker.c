@@ -29,6 +29,7 @@
 
 #include "anynsd/log.h"
 #include "anynsd/net/listen.h"
+#include "lib/wire/rdata.h"
 #include "anynsd/net/tcp.h"
 #include "anynsd/net/udp.h"
 
@@ -53,13 +54,13 @@ size_t worker_answer(struct worker *w, const struct ans_zoneset *zs,
 	if (ans_answer(&w->actx, &w->srv->answer_conf, zs, q, q_len, tr, out,
 		       out_size, &len, &info) != ANS_OK)
 		return 0;
-	/* Transfers and NOTIFY come with a later issue: until then a
-	 * transfer is refused (as a server whose ACL denies it) and NOTIFY
-	 * is not implemented (RFC 1996 §3.7 lets a primary retry). */
-	if (info.is_xfr)
-		return ans_answer_error(q, q_len, RCODE_REFUSED, out, out_size);
-	if (info.is_notify)
+	/* AXFR is TCP only (RFC 5936 §4.2): NOTIMP over UDP, as Knot and NSD
+	 * answer. Until transfers are configured, every transfer and every
+	 * NOTIFY is refused, as a server whose ACL denies them. */
+	if (info.is_xfr && tr == ANS_TRANSPORT_UDP && info.qtype == ANS_TYPE_AXFR)
 		return ans_answer_error(q, q_len, RCODE_NOTIMP, out, out_size);
+	if (info.is_xfr || info.is_notify)
+		return ans_answer_error(q, q_len, RCODE_REFUSED, out, out_size);
 	return len;
 }
 

@@ -179,7 +179,9 @@ static uint16_t triage(const struct query *qq, struct ans_answer_info *info)
 		return RCODE_BADVERS;   /* RFC 6891 §6.1.3 */
 	if (qq->has_tsig)
 		return RCODE_NOTAUTH;   /* no keys yet: BADKEY, RFC 8945 §5.2 */
-	if (qq->qclass != ANS_CLASS_IN && qq->qclass != ANS_CLASS_CH)
+	/* Class ANY is answered from the IN data, as Knot and NSD do. */
+	if (qq->qclass != ANS_CLASS_IN && qq->qclass != ANS_CLASS_CH &&
+	    qq->qclass != ANS_CLASS_ANY)
 		return RCODE_REFUSED;
 	return RCODE_NOERROR;
 }
@@ -189,6 +191,15 @@ static void answer_in(struct resp *r, struct ans_answer_ctx *ctx,
 		      struct ans_answer_info *info)
 {
 	const struct ans_zone *z = zs ? ans_zoneset_find(zs, ctx->lname) : NULL;
+	/* The DS RRset of a zone lives in its parent (RFC 4035 §3.1.4.1): when
+	 * we also serve the parent, the parent side answers. */
+	if (z && qq->qtype == ANS_TYPE_DS && ans_name_equal(z->apex, ctx->lname) &&
+	    ctx->lname[0] != 0) {
+		const struct ans_zone *parent =
+			ans_zoneset_find(zs, ans_name_skip_labels(ctx->lname, 1));
+		if (parent)
+			z = parent;
+	}
 	info->zone = z;
 	if (!z) {
 		r->rcode = RCODE_REFUSED;

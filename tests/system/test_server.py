@@ -177,16 +177,19 @@ def test_tcp_connection_limit(anynsd):
         s.close()
 
 
-def test_xfr_refused_and_notify_notimp(anynsd):
+def test_xfr_and_notify_refused_without_acl(anynsd):
     srv = anynsd(zones={"example.com.": zone()})
     q = dns.message.make_query("example.com.", "AXFR")
     r = dns.query.tcp(q, srv.addr, port=srv.port, timeout=3)
     assert r.rcode() == dns.rcode.REFUSED
+    # AXFR is TCP only (RFC 5936 §4.2): NOTIMP over UDP, as Knot and NSD.
+    r = dns.query.udp(q, srv.addr, port=srv.port, timeout=3)
+    assert r.rcode() == dns.rcode.NOTIMP
     n = dns.message.make_query("example.com.", "SOA")
     n.set_opcode(dns.opcode.NOTIFY)
     n.flags |= dns.flags.AA
     r = dns.query.udp(n, srv.addr, port=srv.port, timeout=3)
-    assert r.rcode() == dns.rcode.NOTIMP
+    assert r.rcode() == dns.rcode.REFUSED
 
 
 def test_sighup_reload_picks_up_new_serial(anynsd):
