@@ -123,6 +123,8 @@ static size_t load_changed(struct zones *z)
 	for (size_t i = 0; i < z->count; i++) {
 		struct zone_slot *s = &z->slots[i];
 		s->next = NULL;
+		if (!s->cz->file)
+			continue;   /* a secondary without a file: transfers fill it */
 		bool have_key = stat_key(s->cz->file, &s->next_key);
 		if (s->zone && have_key && same_key(&s->key, &s->next_key)) {
 			log_debug("zone %s, unchanged, skipped", s->cz->domain.text);
@@ -215,6 +217,8 @@ size_t zones_check(const struct conf *conf)
 	for (size_t i = 0; i < conf->zone_count; i++) {
 		const struct conf_zone *cz = &conf->zones[i];
 		struct ans_zone *zone = NULL;
+		if (!cz->file)
+			continue;
 		if (load_one(conf->path, cz, &zone) != ANS_OK) {
 			failed++;
 			continue;

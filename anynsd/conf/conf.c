@@ -116,6 +116,33 @@ static int set_addr_list(struct walk *w, const struct conf_option *o,
 	return ANS_OK;
 }
 
+/* A list of names: a YAML sequence of scalars, or one scalar. Duplicates
+ * are errors (a repeated id is a typo). An empty list is allowed. */
+static int set_str_list(struct walk *w, const struct conf_option *o,
+			const yaml_node_t *v, struct conf_str_list *l)
+{
+	if (v->type != YAML_SEQUENCE_NODE)
+		return set_value(w, o, v, l);
+	size_t n = (size_t)(v->data.sequence.items.top - v->data.sequence.items.start);
+	l->items = ans_arena_alloc(&w->conf->arena, (n ? n : 1) * sizeof(*l->items));
+	if (!l->items)
+		return ANS_ENOMEM;
+	l->count = 0;
+	for (size_t i = 0; i < n; i++) {
+		yaml_node_t *item = yaml_document_get_node(w->doc, v->data.sequence.items.start[i]);
+		struct conf_str_list one;
+		int rc = set_value(w, o, item, &one);
+		if (rc != ANS_OK)
+			return rc;
+		for (size_t j = 0; j < l->count; j++)
+			if (strcmp(l->items[j], one.items[0]) == 0)
+				return fail(w, item, "%s.%s: duplicate '%s'",
+					    o->section, o->name, one.items[0]);
+		l->items[l->count++] = one.items[0];
+	}
+	return ANS_OK;
+}
+
 static int set_defaults(struct walk *w, const struct conf_section *s, void *item)
 {
 	char why[256];
@@ -168,7 +195,8 @@ static int walk_item(struct walk *w, const struct conf_section *s,
 		seen[idx] = line_of(k);
 		void *field = (char *)item + o->offset;
 		rc = o->type == CONF_ADDR_LIST ? set_addr_list(w, o, v, field)
-					       : set_value(w, o, v, field);
+		   : o->type == CONF_STR_LIST ? set_str_list(w, o, v, field)
+					      : set_value(w, o, v, field);
 	}
 	if (rc == ANS_OK)
 		rc = check_required(w, s, at, seen);
@@ -236,7 +264,7 @@ static int walk_root(struct walk *w, const yaml_node_t *root)
 {
 	unsigned seen[MAX_OPTIONS] = { 0 };
 	if (root->type != YAML_MAPPING_NODE)
-		return fail(w, root, "expected a map of sections (server, zone)");
+		return fail(w, root, "expected a map of sections (server, key, remote, acl, zone)");
 	for (yaml_node_pair_t *p = root->data.mapping.pairs.start;
 	     p < root->data.mapping.pairs.top; p++) {
 		yaml_node_t *k = yaml_document_get_node(w->doc, p->key);
@@ -339,6 +367,8 @@ static int load_doc(struct walk *w, const char *text, size_t len)
 	rc = walk_root(w, root ? root : &empty);
 	if (rc == ANS_OK)
 		rc = finish(w->conf);
+	if (rc == ANS_OK)
+		rc = conf_resolve(w->conf, w->err, w->err_size);
 	yaml_document_delete(&doc);
 	yaml_parser_delete(&parser);
 	return rc;

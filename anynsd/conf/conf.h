@@ -16,6 +16,7 @@
 #include "lib/base/arena.h"
 #include "lib/base/err.h"
 #include "lib/name/name.h"
+#include "lib/wire/tsig.h"
 
 #define CONF_ADDR_TEXT_MAX 64
 #define CONF_NSID_MAX 128
@@ -28,6 +29,12 @@ struct conf_addr {
 
 struct conf_addr_list {
 	struct conf_addr *items;
+	size_t count;
+};
+
+/* A list of names (ids of keys, remotes, acls; actions; address ranges). */
+struct conf_str_list {
+	const char **items;
 	size_t count;
 };
 
@@ -48,10 +55,66 @@ struct conf_server {
 	int64_t tcp_max_clients;
 };
 
+/* A TSIG key (RFC 8945). */
+struct conf_key {
+	const char *id;                 /* the key name, as in Knot and BIND */
+	const char *algorithm;
+	const char *secret;             /* base64 */
+	unsigned line;
+	struct ans_tsig_key tsig;       /* derived: the parsed key */
+};
+
+/* A server we talk to: a primary we pull from, a secondary we notify. */
+struct conf_remote {
+	const char *id;
+	struct conf_addr_list address;
+	const char *key;                /* key id, or NULL */
+	struct conf_addr via;           /* source address; family 0: any */
+	unsigned line;
+	const struct conf_key *key_ref; /* derived */
+};
+
+/* One address range of an ACL: a single address or a CIDR prefix. */
+struct conf_net {
+	int family;                     /* AF_INET or AF_INET6 */
+	uint8_t addr[16];
+	unsigned prefix_len;
+};
+
+enum { CONF_ACTION_TRANSFER = 1 << 0, CONF_ACTION_NOTIFY = 1 << 1 };
+
+struct conf_acl {
+	const char *id;
+	struct conf_str_list address;   /* "192.0.2.0/24", "::1" */
+	struct conf_str_list key;       /* key ids; empty: no key required */
+	struct conf_str_list action;    /* transfer, notify */
+	unsigned line;
+	/* Derived: */
+	struct conf_net *nets;
+	size_t net_count;
+	const struct conf_key **keys;
+	size_t key_count;
+	unsigned actions;               /* CONF_ACTION_* */
+};
+
 struct conf_zone {
 	struct conf_dname domain;
 	const char *file;               /* absolute or relative to the cwd */
 	unsigned line;                  /* where the entry starts */
+	struct conf_str_list primary;   /* remote ids: we are a secondary */
+	struct conf_str_list notify;    /* remote ids sent NOTIFY */
+	struct conf_str_list acl;       /* acl ids */
+	int64_t max_size;               /* bytes of a received transfer */
+	int64_t journal_max_entries;
+	int64_t journal_max_size;
+	int64_t refresh_min_ms, refresh_max_ms;
+	/* Derived: */
+	const struct conf_remote **primaries;
+	size_t primary_count;
+	const struct conf_remote **notifies;
+	size_t notify_count;
+	const struct conf_acl **acls;
+	size_t acl_count;
 };
 
 struct conf {
@@ -60,6 +123,12 @@ struct conf {
 	struct conf_server server;
 	struct conf_zone *zones;
 	size_t zone_count;
+	struct conf_key *keys;
+	size_t key_count;
+	struct conf_remote *remotes;
+	size_t remote_count;
+	struct conf_acl *acls;
+	size_t acl_count;
 	/* Derived by conf_load after the walk: */
 	const char *identity;           /* NULL: none (CHAOS id refused) */
 	const char *version;            /* NULL: none */
@@ -77,6 +146,21 @@ int conf_load_file(const char *path, struct conf **out, char *err,
  * directory is the base of relative zone file paths. */
 int conf_load_text(const char *name, const char *text, size_t len,
 		   struct conf **out, char *err, size_t err_size) ANS_WUR;
+
+/* Resolves the references between sections (key, remote, acl ids), parses
+ * keys and address ranges; called by the loader after the walk. On error
+ * `err` gets "file:line: section.option: why". Errors: ANS_ECONFIG,
+ * ANS_ENOMEM. (conf/refs.c) */
+int conf_resolve(struct conf *c, char *err, size_t err_size) ANS_WUR;
+
+/* Whether `addr` signing with `key` (NULL: unsigned) may do `action`
+ * (CONF_ACTION_*) on zone `z`: some acl of the zone lists the address and,
+ * when it names keys, the key. No acl: denied. Thread-safe. */
+bool conf_acl_allows(const struct conf_zone *z, const struct sockaddr *addr,
+		     const struct ans_tsig_key *key, unsigned action);
+
+/* The zone entry for apex `wire` (lowercase wire name), or NULL. */
+const struct conf_zone *conf_zone_find(const struct conf *c, const uint8_t *wire);
 
 /* Frees a configuration. NULL is fine. */
 void conf_free(struct conf *c);

@@ -54,6 +54,22 @@ const struct conf_section conf_sections[] = {
 	{ .name = "server", .offset = offsetof(struct conf, server),
 	  .item_size = sizeof(struct conf_server), .line_offset = SIZE_MAX,
 	  .doc = "Options of the server process: sockets, threads, identity." },
+	{ .name = "key", .is_list = true, .offset = offsetof(struct conf, keys),
+	  .count_offset = offsetof(struct conf, key_count),
+	  .item_size = sizeof(struct conf_key),
+	  .line_offset = offsetof(struct conf_key, line),
+	  .doc = "TSIG keys (RFC 8945) for transfers, NOTIFY and SOA queries." },
+	{ .name = "remote", .is_list = true, .offset = offsetof(struct conf, remotes),
+	  .count_offset = offsetof(struct conf, remote_count),
+	  .item_size = sizeof(struct conf_remote),
+	  .line_offset = offsetof(struct conf_remote, line),
+	  .doc = "Other servers: the primaries a zone pulls from, the secondaries it notifies." },
+	{ .name = "acl", .is_list = true, .offset = offsetof(struct conf, acls),
+	  .count_offset = offsetof(struct conf, acl_count),
+	  .item_size = sizeof(struct conf_acl),
+	  .line_offset = offsetof(struct conf_acl, line),
+	  .doc = "Who may transfer a zone or send it NOTIFY; a zone lists the acls "
+		 "that apply to it, and what no acl allows is refused." },
 	{ .name = "zone", .is_list = true, .offset = offsetof(struct conf, zones),
 	  .count_offset = offsetof(struct conf, zone_count),
 	  .item_size = sizeof(struct conf_zone),
@@ -64,6 +80,9 @@ const size_t conf_section_count = sizeof(conf_sections) / sizeof(conf_sections[0
 
 #define SRV(f) offsetof(struct conf_server, f)
 #define ZONE(f) offsetof(struct conf_zone, f)
+#define KEY(f) offsetof(struct conf_key, f)
+#define REM(f) offsetof(struct conf_remote, f)
+#define ACL(f) offsetof(struct conf_acl, f)
 
 const struct conf_option conf_options[] = {
 	{ "server", "listen", CONF_ADDR_LIST, .offset = SRV(listen),
@@ -95,11 +114,59 @@ const struct conf_option conf_options[] = {
 	{ "server", "tcp-max-clients", CONF_INT, 1, 1000000,
 	  .offset = SRV(tcp_max_clients), .def = "1000",
 	  .doc = "Open TCP connections across all workers; more are accepted and closed at once." },
+	{ "key", "id", CONF_STR, .offset = KEY(id), .flags = CONF_REQUIRED | CONF_IS_KEY,
+	  .doc = "The key's name, as the peer knows it (a domain name)." },
+	{ "key", "algorithm", CONF_STR, .offset = KEY(algorithm), .flags = CONF_REQUIRED,
+	  .doc = "hmac-sha1, hmac-sha224, hmac-sha256, hmac-sha384 or hmac-sha512 "
+		 "(hmac-md5 for old peers only)." },
+	{ "key", "secret", CONF_STR, .offset = KEY(secret), .flags = CONF_REQUIRED,
+	  .doc = "The shared secret, base64." },
+	{ "remote", "id", CONF_STR, .offset = REM(id), .flags = CONF_REQUIRED | CONF_IS_KEY,
+	  .doc = "The name zones use to refer to this server." },
+	{ "remote", "address", CONF_ADDR_LIST, .offset = REM(address), .flags = CONF_REQUIRED,
+	  .doc = "Its addresses, tried in order." },
+	{ "remote", "key", CONF_STR, .offset = REM(key),
+	  .doc = "The id of the key that signs everything exchanged with it." },
+	{ "remote", "via", CONF_ADDR, .offset = REM(via),
+	  .doc = "Source address of our connections to it (the port is ignored)." },
+	{ "acl", "id", CONF_STR, .offset = ACL(id), .flags = CONF_REQUIRED | CONF_IS_KEY,
+	  .doc = "The name zones use to refer to this acl." },
+	{ "acl", "address", CONF_STR_LIST, .offset = ACL(address), .flags = CONF_REQUIRED,
+	  .doc = "Client addresses: single addresses or CIDR prefixes "
+		 "(192.0.2.0/24, 2001:db8::/32), one or a list." },
+	{ "acl", "key", CONF_STR_LIST, .offset = ACL(key),
+	  .doc = "Key ids, one of which must sign the request; none: unsigned requests match too." },
+	{ "acl", "action", CONF_STR_LIST, .offset = ACL(action), .flags = CONF_REQUIRED,
+	  .doc = "What is allowed: transfer (AXFR/IXFR), notify (incoming NOTIFY), or both." },
 	{ "zone", "domain", CONF_DNAME, .offset = ZONE(domain),
 	  .flags = CONF_REQUIRED | CONF_IS_KEY,
 	  .doc = "The zone's apex name." },
-	{ "zone", "file", CONF_PATH, .offset = ZONE(file), .flags = CONF_REQUIRED,
-	  .doc = "The zone file, relative to the configuration file's directory." },
+	{ "zone", "file", CONF_PATH, .offset = ZONE(file),
+	  .doc = "The zone file, relative to the configuration file's directory; "
+		 "required unless the zone has primaries." },
+	{ "zone", "primary", CONF_STR_LIST, .offset = ZONE(primary),
+	  .doc = "Remote ids of the primaries, tried in order: the zone is a "
+		 "secondary, received by IXFR/AXFR." },
+	{ "zone", "notify", CONF_STR_LIST, .offset = ZONE(notify),
+	  .doc = "Remote ids sent a NOTIFY (RFC 1996) on every new serial." },
+	{ "zone", "acl", CONF_STR_LIST, .offset = ZONE(acl),
+	  .doc = "Acl ids saying who may transfer the zone and send it NOTIFY." },
+	{ "zone", "max-size", CONF_SIZE, 1024, INT64_C(1) << 40, .offset = ZONE(max_size),
+	  .def = "512M",
+	  .doc = "Largest incoming transfer (message bytes); a larger one is "
+		 "dropped and the old copy kept." },
+	{ "zone", "journal-max-entries", CONF_INT, 1, 1000000,
+	  .offset = ZONE(journal_max_entries), .def = "100",
+	  .doc = "Changes kept for IXFR; the oldest go first." },
+	{ "zone", "journal-max-size", CONF_SIZE, 4096, INT64_C(1) << 40,
+	  .offset = ZONE(journal_max_size), .def = "64M",
+	  .doc = "Bytes of changes kept for IXFR; the oldest go first." },
+	{ "zone", "refresh-min", CONF_DURATION, MS(1), MS(86400 * 30),
+	  .offset = ZONE(refresh_min_ms), .def = "1s",
+	  .doc = "Lower bound on the SOA refresh and retry intervals of a secondary." },
+	{ "zone", "refresh-max", CONF_DURATION, MS(1), MS(86400 * 30),
+	  .offset = ZONE(refresh_max_ms), .def = "1d",
+	  .doc = "Upper bound on the SOA refresh and retry intervals of a secondary." },
 };
 const size_t conf_option_count = sizeof(conf_options) / sizeof(conf_options[0]);
 
@@ -167,6 +234,7 @@ void conf_schema_expect(const struct conf_option *o, char *buf, size_t size)
 		snprintf(buf, size, "an address ADDR[@PORT] or a list of them");
 		break;
 	case CONF_DNAME: snprintf(buf, size, "a domain name"); break;
+	case CONF_STR_LIST: snprintf(buf, size, "a name or a list of them"); break;
 	}
 }
 

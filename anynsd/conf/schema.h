@@ -24,6 +24,7 @@ enum conf_type {
 	CONF_ADDR,       /* struct conf_addr: ADDR[@PORT], port 53 by default */
 	CONF_ADDR_LIST,  /* struct conf_addr_list: one address or a list */
 	CONF_DNAME,      /* struct conf_dname */
+	CONF_STR_LIST,   /* struct conf_str_list: one string or a list */
 };
 
 enum {

@@ -197,6 +197,22 @@ static int parse_addr_list(const char *text, struct conf_addr_list *l,
 	return ANS_OK;
 }
 
+static int parse_str_list(const char *text, struct conf_str_list *l,
+			  struct ans_arena *a)
+{
+	const char **item = ans_arena_alloc(a, sizeof(*item));
+	if (!item)
+		return ANS_ENOMEM;
+	if (!*text)
+		return ANS_ESYNTAX;
+	*item = ans_arena_dup(a, text, strlen(text) + 1);
+	if (!*item)
+		return ANS_ENOMEM;
+	l->items = item;
+	l->count = 1;
+	return ANS_OK;
+}
+
 static int parse_typed(const struct conf_option *o, const char *text, void *field,
 		       struct ans_arena *a, const char *base_dir, char *why,
 		       size_t why_size)
@@ -214,6 +230,7 @@ static int parse_typed(const struct conf_option *o, const char *text, void *fiel
 	case CONF_ADDR: return conf_parse_addr(text, field);
 	case CONF_ADDR_LIST: return parse_addr_list(text, field, a);
 	case CONF_DNAME: return parse_dname(text, field);
+	case CONF_STR_LIST: return parse_str_list(text, field, a);
 	}
 	return ANS_EINVAL;
 }
