@@ -139,12 +139,26 @@ static void log_started(const struct conf *conf)
 		 (long long)conf->server.workers, list);
 }
 
+/* The keys as one array, as ans_tsig_verify() takes them. */
+static int copy_keys(struct server *srv, const struct conf *conf)
+{
+	srv->keys = calloc(conf->key_count + 1, sizeof(*srv->keys));
+	if (!srv->keys)
+		return ANS_ENOMEM;
+	for (size_t i = 0; i < conf->key_count; i++)
+		srv->keys[i] = conf->keys[i].tsig;
+	srv->key_count = conf->key_count;
+	return ANS_OK;
+}
+
 static int serve(const struct conf *conf, int sfd)
 {
 	struct server srv = { .conf = conf, .stop_fd = -1 };
 	size_t n = (size_t)conf->server.workers;
 	struct worker *ws = calloc(n, sizeof(*ws));
 	int rc = ws ? zones_new(&srv.zones, conf) : ANS_ENOMEM;
+	if (rc == ANS_OK)
+		rc = copy_keys(&srv, conf);
 	if (rc == ANS_OK) {
 		answer_conf_from(&srv.answer_conf, conf);
 		srv.stop_fd = eventfd(0, EFD_CLOEXEC | EFD_NONBLOCK);
@@ -170,6 +184,7 @@ static int serve(const struct conf *conf, int sfd)
 		worker_free(&ws[i]);
 	free(ws);
 	zones_free(srv.zones);
+	free(srv.keys);
 	if (srv.stop_fd >= 0)
 		close(srv.stop_fd);
 	if (rc != ANS_OK)

@@ -32,9 +32,11 @@
 #include "lib/wire/rdata.h"
 #include "anynsd/net/tcp.h"
 #include "anynsd/net/udp.h"
+#include "anynsd/xfr_out.h"
 
 #define RCODE_NOTIMP 4
 #define RCODE_REFUSED 5
+#define RCODE_NOTAUTH 9
 #define EPOLL_EVENTS 64
 
 int64_t worker_now_ms(void)
@@ -46,7 +48,8 @@ int64_t worker_now_ms(void)
 
 size_t worker_answer(struct worker *w, const struct ans_zoneset *zs,
 		     const uint8_t *q, size_t q_len, enum ans_transport tr,
-		     uint8_t *out, size_t out_size)
+		     const struct sockaddr *peer, uint8_t *out, size_t out_size,
+		     struct xfr_job **job)
 {
 	struct ans_answer_info info;
 	size_t len = 0;
@@ -55,11 +58,13 @@ size_t worker_answer(struct worker *w, const struct ans_zoneset *zs,
 		       out_size, &len, &info) != ANS_OK)
 		return 0;
 	/* AXFR is TCP only (RFC 5936 §4.2): NOTIMP over UDP, as Knot and NSD
-	 * answer. Until transfers are configured, every transfer and every
-	 * NOTIFY is refused, as a server whose ACL denies them. */
+	 * answer. Only signed requests and transfers leave the fast path:
+	 * the answer module answers every TSIG-signed query NOTAUTH. */
 	if (info.is_xfr && tr == ANS_TRANSPORT_UDP && info.qtype == ANS_TYPE_AXFR)
 		return ans_answer_error(q, q_len, RCODE_NOTIMP, out, out_size);
-	if (info.is_xfr || info.is_notify)
+	if (info.is_xfr || info.rcode == RCODE_NOTAUTH)
+		return xfr_answer(w, zs, q, q_len, tr, peer, out, out_size, job);
+	if (info.is_notify)   /* incoming NOTIFY: with the secondary role */
 		return ans_answer_error(q, q_len, RCODE_REFUSED, out, out_size);
 	return len;
 }
@@ -102,6 +107,9 @@ int worker_init(struct worker *w, unsigned id, struct server *srv)
 		return -errno;
 	w->stop_ev = (struct ev_source){ .kind = EV_STOP, .fd = srv->stop_fd };
 	int rc = watch(w, &w->stop_ev);
+	w->scratch = malloc(65535);
+	if (!w->scratch)
+		rc = ANS_ENOMEM;
 	if (rc == ANS_OK)
 		rc = udp_batch_new(&w->udp);
 	if (rc == ANS_OK)
@@ -168,6 +176,7 @@ void worker_free(struct worker *w)
 		close(w->socks[i].fd);
 	free(w->socks);
 	udp_batch_free(w->udp);
+	free(w->scratch);
 	if (w->epfd >= 0)
 		close(w->epfd);
 	memset(w, 0, sizeof(*w));

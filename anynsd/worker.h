@@ -33,10 +33,13 @@ struct server {
 	struct zones *zones;
 	int stop_fd;                  /* eventfd: readable means stop */
 	atomic_long tcp_clients;      /* open connections, all workers */
+	struct ans_tsig_key *keys;    /* every configured key, contiguous */
+	size_t key_count;
 };
 
 struct udp_batch;
 struct tcp_conn;
+struct xfr_job;
 
 struct tcp_pool {
 	struct tcp_conn *active;      /* open connections (doubly linked) */
@@ -58,7 +61,7 @@ struct worker {
 	struct ans_answer_ctx actx;
 	struct udp_batch *udp;
 	struct tcp_pool tcp;
-	uint8_t *tcp_out;             /* one TCP response, 65535 bytes */
+	uint8_t *scratch;             /* a signed request without its TSIG */
 };
 
 /* Opens the worker's sockets and allocates its buffers. On error logs it
@@ -74,11 +77,14 @@ void worker_join(struct worker *w);
 /* Closes sockets and connections, frees buffers. */
 void worker_free(struct worker *w);
 
-/* Answers one query into `out` (ans_answer, plus our refusals of
- * transfers and NOTIFY); returns the response length, 0: send nothing. */
+/* Answers one query from `peer` into `out` (ans_answer; TSIG, transfers
+ * and NOTIFY through xfr_out.c); returns the response length, 0: send
+ * nothing. Over TCP (`job` not NULL) a transfer may start instead: *job is
+ * set and 0 returned. */
 size_t worker_answer(struct worker *w, const struct ans_zoneset *zs,
 		     const uint8_t *q, size_t q_len, enum ans_transport tr,
-		     uint8_t *out, size_t out_size);
+		     const struct sockaddr *peer, uint8_t *out, size_t out_size,
+		     struct xfr_job **job);
 
 /* Monotonic milliseconds. */
 int64_t worker_now_ms(void);

@@ -22,12 +22,21 @@
  *     the old set, then the old set and the replaced snapshots are freed.
  * If the new set cannot be built (out of memory), the new snapshots are
  * dropped and everything stays as it was: nothing half-published.
+ *
+ * Holds: an outgoing AXFR/IXFR lasts far longer than one RCU read section
+ * (which must stay short for reloads to finish), so the TCP worker takes a
+ * hold on the snapshot inside the read section where it found it. A hold
+ * is a counter in `holds` (a short list under a mutex: a few transfers at
+ * a time). Step 4 retires a replaced snapshot only after the grace period,
+ * so any hold taken in a read section is visible by then: a held snapshot
+ * is marked retired and freed by the last zones_release(), others at once.
  */
 #include "anynsd/zones.h"
 
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <pthread.h>
 #include <sys/stat.h>
 #include <urcu/urcu-memb.h>
 
@@ -49,7 +58,16 @@ struct zone_slot {
 	struct file_key next_key;
 };
 
+struct zone_hold {
+	const struct ans_zone *zone;
+	unsigned count;
+	bool is_retired;
+	struct zone_hold *next;
+};
+
 struct zones {
+	pthread_mutex_t hold_lock;
+	struct zone_hold *holds;
 	struct zone_slot *slots;
 	size_t count;
 	struct ans_zoneset *published;   /* RCU-protected */
@@ -70,6 +88,7 @@ int zones_new(struct zones **out, const struct conf *conf)
 	}
 	for (size_t i = 0; i < z->count; i++)
 		z->slots[i].cz = &conf->zones[i];
+	pthread_mutex_init(&z->hold_lock, NULL);
 	*out = z;
 	return ANS_OK;
 }
@@ -168,6 +187,63 @@ static void drop_next(struct zones *z)
 	}
 }
 
+static struct zone_hold **find_hold(struct zones *z, const struct ans_zone *zone)
+{
+	struct zone_hold **h = &z->holds;
+	while (*h && (*h)->zone != zone)
+		h = &(*h)->next;
+	return h;
+}
+
+int zones_hold(struct zones *z, const struct ans_zone *zone)
+{
+	int rc = ANS_OK;
+	pthread_mutex_lock(&z->hold_lock);
+	struct zone_hold **h = find_hold(z, zone);
+	if (!*h) {
+		*h = calloc(1, sizeof(**h));
+		if (*h)
+			(*h)->zone = zone;
+	}
+	if (*h)
+		(*h)->count++;
+	else
+		rc = ANS_ENOMEM;
+	pthread_mutex_unlock(&z->hold_lock);
+	return rc;
+}
+
+void zones_release(struct zones *z, const struct ans_zone *zone)
+{
+	struct ans_zone *dead = NULL;
+	pthread_mutex_lock(&z->hold_lock);
+	struct zone_hold **h = find_hold(z, zone);
+	struct zone_hold *e = *h;
+	if (e && --e->count == 0) {
+		if (e->is_retired)
+			dead = (struct ans_zone *)e->zone;
+		*h = e->next;
+		free(e);
+	}
+	pthread_mutex_unlock(&z->hold_lock);
+	ans_zone_free(dead);
+}
+
+/* A replaced snapshot after its grace period: freed now or by the last
+ * holder. */
+static void retire(struct zones *z, struct ans_zone *zone)
+{
+	if (!zone)
+		return;
+	pthread_mutex_lock(&z->hold_lock);
+	struct zone_hold *e = *find_hold(z, zone);
+	if (e)
+		e->is_retired = true;
+	pthread_mutex_unlock(&z->hold_lock);
+	if (!e)
+		ans_zone_free(zone);
+}
+
 size_t zones_load(struct zones *z)
 {
 	size_t failed = load_changed(z);
@@ -187,7 +263,7 @@ size_t zones_load(struct zones *z)
 		struct zone_slot *s = &z->slots[i];
 		if (!s->next)
 			continue;
-		ans_zone_free(s->zone);
+		retire(z, s->zone);
 		s->zone = s->next;
 		s->key = s->next_key;
 		s->next = NULL;
@@ -207,6 +283,9 @@ void zones_free(struct zones *z)
 	ans_zoneset_free(z->published);
 	for (size_t i = 0; i < z->count; i++)
 		ans_zone_free(z->slots[i].zone);
+	/* Workers are joined: their holds were released with their
+	 * connections, so no retired snapshot is left. */
+	pthread_mutex_destroy(&z->hold_lock);
 	free(z->slots);
 	free(z);
 }

@@ -31,6 +31,15 @@ size_t zones_load(struct zones *z);
  * urcu_memb_read_lock(); valid until the matching unlock. */
 const struct ans_zoneset *zones_read(struct zones *z);
 
+/* Keeps snapshot `zone` alive past the RCU read section it was found in
+ * (an outgoing transfer's lifetime). Call inside urcu_memb_read_lock();
+ * pair with zones_release(). Thread-safe. Errors: ANS_ENOMEM. */
+int zones_hold(struct zones *z, const struct ans_zone *zone) ANS_WUR;
+
+/* Drops a hold; a snapshot retired by a reload meanwhile is freed with the
+ * last hold. Thread-safe. */
+void zones_release(struct zones *z, const struct ans_zone *zone);
+
 /* Frees the set and every snapshot; only when no reader is left. */
 void zones_free(struct zones *z);
 

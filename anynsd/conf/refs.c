@@ -246,7 +246,8 @@ static bool acl_matches(const struct conf_acl *a, const struct sockaddr *addr,
 	if (a->key_count == 0)
 		return true;
 	for (size_t i = 0; key && i < a->key_count; i++)
-		if (&a->keys[i]->tsig == key)
+		if (a->keys[i]->tsig.alg == key->alg &&
+		    ans_name_equal(a->keys[i]->tsig.name, key->name))
 			return true;
 	return false;
 }

@@ -36,6 +36,7 @@
 #include <urcu/urcu-memb.h>
 
 #include "anynsd/log.h"
+#include "anynsd/xfr_out.h"
 
 #define TCP_MSG_MAX 65535
 #define TCP_BUF (2 + TCP_MSG_MAX)
@@ -50,6 +51,8 @@ struct tcp_conn {
 	int64_t last_ms;             /* last progress */
 	bool peer_closed;
 	bool want_out;               /* registered for EPOLLOUT */
+	struct xfr_job *job;         /* outgoing transfer being sent, or NULL */
+	struct sockaddr_storage peer;
 	uint8_t in[TCP_BUF];
 	uint8_t out[TCP_BUF];
 };
@@ -69,6 +72,9 @@ static void conn_close(struct worker *w, struct tcp_conn *c)
 {
 	struct tcp_pool *p = &w->tcp;
 	close(c->ev.fd);   /* also removes it from epoll */
+	if (c->job)
+		xfr_job_end(c->job);
+	c->job = NULL;
 	unlink_conn(p, c);
 	atomic_fetch_sub(&w->srv->tcp_clients, 1);
 	if (p->spare_count < TCP_SPARE_MAX) {
@@ -94,6 +100,7 @@ static struct tcp_conn *conn_get(struct tcp_pool *p)
 	c->ev = (struct ev_source){ .kind = EV_TCP_CONN, .fd = -1 };
 	c->in_len = c->out_len = c->out_pos = 0;
 	c->peer_closed = c->want_out = false;
+	c->job = NULL;
 	c->prev = NULL;
 	c->next = p->active;
 	if (p->active)
@@ -112,7 +119,7 @@ static bool over_limit(struct worker *w)
 	return true;
 }
 
-static void add_conn(struct worker *w, int fd)
+static void add_conn(struct worker *w, int fd, const struct sockaddr_storage *peer)
 {
 	struct tcp_conn *c = conn_get(&w->tcp);
 	if (!c) {
@@ -121,6 +128,7 @@ static void add_conn(struct worker *w, int fd)
 		return;
 	}
 	c->ev.fd = fd;
+	c->peer = *peer;
 	c->last_ms = worker_now_ms();
 	struct epoll_event ev = { .events = EPOLLIN, .data.ptr = &c->ev };
 	if (epoll_ctl(w->epfd, EPOLL_CTL_ADD, fd, &ev) != 0) {
@@ -135,14 +143,17 @@ static void add_conn(struct worker *w, int fd)
 void tcp_accept(struct worker *w, int lfd)
 {
 	for (int i = 0; i < TCP_ACCEPTS; i++) {
-		int fd = accept4(lfd, NULL, NULL, SOCK_NONBLOCK | SOCK_CLOEXEC);
+		struct sockaddr_storage peer;
+		socklen_t plen = sizeof(peer);
+		int fd = accept4(lfd, (struct sockaddr *)&peer, &plen,
+				 SOCK_NONBLOCK | SOCK_CLOEXEC);
 		if (fd < 0)
 			return;
 		if (over_limit(w)) {
 			close(fd);
 			continue;
 		}
-		add_conn(w, fd);
+		add_conn(w, fd, &peer);
 	}
 }
 
@@ -177,6 +188,28 @@ static bool flush(struct worker *w, struct tcp_conn *c)
 	return true;
 }
 
+/* Sends the transfer's messages while the socket takes them: one message
+ * in `out` at a time, the next one made when it has drained. Returns false
+ * when the connection broke or the transfer failed. */
+static bool pump(struct worker *w, struct tcp_conn *c)
+{
+	while (c->job && c->out_len == 0) {
+		size_t len = 0;
+		if (xfr_job_next(c->job, c->out + 2, TCP_MSG_MAX, &len) != ANS_OK)
+			return false;
+		if (len == 0) {          /* finished */
+			xfr_job_end(c->job);
+			c->job = NULL;
+			break;
+		}
+		ans_put_u16(c->out, (uint16_t)len);
+		c->out_len = 2 + len;
+		if (!flush(w, c))
+			return false;
+	}
+	return true;
+}
+
 /* Answers the complete messages at the head of `in`, in order, while the
  * output is free. Returns false when the connection broke. */
 static bool answer_pending(struct worker *w, struct tcp_conn *c)
@@ -185,13 +218,18 @@ static bool answer_pending(struct worker *w, struct tcp_conn *c)
 	bool ok = true;
 	urcu_memb_read_lock();
 	const struct ans_zoneset *zs = zones_read(w->srv->zones);
-	while (ok && c->out_len == 0 && c->in_len - pos >= 2) {
+	while (ok && c->out_len == 0 && !c->job && c->in_len - pos >= 2) {
 		size_t len = ans_get_u16(c->in + pos);
 		if (c->in_len - pos < 2 + len)
 			break;
-		size_t out = worker_answer(w, zs, c->in + pos + 2, len,
-					   ANS_TRANSPORT_TCP, c->out + 2, TCP_MSG_MAX);
+		size_t out = worker_answer(w, zs, c->in + pos + 2, len, ANS_TRANSPORT_TCP,
+					   (struct sockaddr *)&c->peer, c->out + 2,
+					   TCP_MSG_MAX, &c->job);
 		pos += 2 + len;
+		if (c->job) {
+			ok = pump(w, c);
+			continue;
+		}
 		if (out == 0)
 			continue;
 		ans_put_u16(c->out, (uint16_t)out);
@@ -229,7 +267,7 @@ static bool read_in(struct tcp_conn *c)
 static int64_t conn_deadline(const struct worker *w, const struct tcp_conn *c)
 {
 	const struct conf_server *s = &w->srv->conf->server;
-	bool busy = c->in_len > 0 || c->out_len > 0;
+	bool busy = c->in_len > 0 || c->out_len > 0 || c->job;
 	if (busy && s->tcp_io_timeout_ms > 0)
 		return c->last_ms + s->tcp_io_timeout_ms;
 	return c->last_ms + s->tcp_idle_timeout_ms;
@@ -241,14 +279,16 @@ void tcp_handle(struct worker *w, struct ev_source *ev, uint32_t events)
 	bool ok = !(events & EPOLLERR);
 	if (ok && c->out_len > 0)
 		ok = flush(w, c);
+	if (ok && c->job && c->out_len == 0)
+		ok = pump(w, c);
 	/* Read only when no answer waits: a slow reader stops being read. */
-	while (ok && c->out_len == 0) {
+	while (ok && c->out_len == 0 && !c->job) {
 		size_t before = c->in_len;
 		ok = read_in(c) && answer_pending(w, c);
 		if (c->in_len == before || c->in_len == TCP_BUF)
 			break;
 	}
-	if (!ok || (c->peer_closed && c->out_len == 0)) {
+	if (!ok || (c->peer_closed && c->out_len == 0 && !c->job)) {
 		conn_close(w, c);
 		return;
 	}

@@ -106,7 +106,8 @@ static unsigned answer_batch(struct worker *w, struct udp_batch *b, unsigned n)
 	const struct ans_zoneset *zs = zones_read(w->srv->zones);
 	for (unsigned i = 0; i < n; i++) {
 		size_t len = worker_answer(w, zs, b->in_buf[i], b->in[i].msg_len,
-					   ANS_TRANSPORT_UDP, b->out_buf[out], UDP_OUT_MAX);
+					   ANS_TRANSPORT_UDP, (struct sockaddr *)&b->peer[i],
+					   b->out_buf[out], UDP_OUT_MAX, NULL);
 		if (len == 0)
 			continue;
 		struct msghdr *h = &b->out[out].msg_hdr;
