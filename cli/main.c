@@ -19,6 +19,8 @@ static const struct subcommand commands[] = {
 	  "check a zone file as named-checkzone does; --print writes it canonically" },
 	{ "roa", ans_cli_roa,
 	  "RPKI origin validation of the prefixes a node announces" },
+	{ "check", ans_cli_check,
+	  "fleet consistency: each node's serial, NSID and content against the primary" },
 };
 
 #define NCOMMANDS (sizeof(commands) / sizeof(commands[0]))
