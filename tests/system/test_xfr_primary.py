@@ -125,6 +125,9 @@ def test_knot_and_nsd_pull_by_signed_axfr(primary, tmp_path):
             r = n.query("h1999.example.com.", "A")
             assert r.answer and r.answer[0][0].address == "10.0.7.207"
         assert "AXFR, incoming" in nodes[0].log()
+        assert "finished" in nodes[0].log()
+        assert "received update to serial 10" in nodes[1].log()
+        assert "TSIG verified with key xfr" in nodes[1].log()
         log = primary.log()
         assert log.count("AXFR to 127.0.0.1@") >= 2
         assert ", signed, serial 10," in log
