@@ -130,7 +130,8 @@ int ans_journal_select(const struct ans_changeset *const *chain, size_t n,
  * TTL differs from the rest of its RRset gives the RRset its TTL (as a
  * dynamic update does). Does NOT run the zone checks (check.h).
  * Errors: ANS_ENOENT (removal of a missing RR), ANS_EEXIST (addition of a
- * present RR), ANS_ESTALE (serial chain mismatch), ANS_ENOMEM, and those of
+ * present RR), ANS_EINVAL (addition outside the zone, or n == 0),
+ * ANS_ESTALE (serial chain mismatch), ANS_ENOMEM, and those of
  * ans_zone_builder_finish. A reason goes to `diag` (may be NULL).
  */
 int ans_changeset_apply(const struct ans_zone *old,
