@@ -1,7 +1,9 @@
 /* SPDX-License-Identifier: MIT */
-/* Real Knot DNS 3.2 transfer streams (captured by data/capture_knot.py, each
- * message with its TCP length prefix) fed to the incoming state machine:
- * an AXFR in 6 messages, an IXFR from serial 1 to 3, an up-to-date answer. */
+/* Real transfer streams fed to the incoming state machine, each message
+ * with its TCP length prefix: Knot DNS 3.2 (data/capture_knot.py: an AXFR
+ * in 6 messages, an IXFR from serial 1 to 3, an up-to-date answer) and
+ * BIND 9.18 (data/capture_bind.py: transfer-format one-answer, so one RR
+ * per message; an AXFR and an IXFR of two changesets). */
 #include <setjmp.h>
 #include <stdarg.h>
 #include <stddef.h>
@@ -107,11 +109,39 @@ static void test_knot_ixfr(void **state)
 	ans_zone_free(v3);
 }
 
+static void test_bind(void **state)
+{
+	(void)state;
+	struct msgs l;
+	struct ans_xfr_in_result res;
+	struct ans_zone *v1 = load_zone("bind_v1.zone"), *v3 = load_zone("bind_v3.zone");
+	struct ans_xfr_in_conf c = { .zone = XORIGIN, .id = KNOT_ID, .qtype = ANS_TYPE_AXFR };
+	load_stream("bind_axfr_v1.bin", &l);
+	assert_int_equal(l.count, v1->rr_count + 1);   /* one RR per message */
+	assert_int_equal(run_in(&c, &l, &res, NULL, 0), ANS_OK);
+	assert_int_equal(res.kind, ANS_XFR_IN_AXFR);
+	assert_same_zone(v1, res.zone);
+	ans_xfr_in_result_free(&res);
+	msgs_free(&l);
+	c.qtype = ANS_TYPE_IXFR;
+	c.base = v1;
+	load_stream("bind_ixfr_v1_v3.bin", &l);
+	assert_int_equal(run_in(&c, &l, &res, NULL, 0), ANS_OK);
+	assert_int_equal(res.kind, ANS_XFR_IN_IXFR);
+	assert_int_equal(res.cs_count, 2);   /* BIND keeps 1->2 and 2->3 apart */
+	assert_same_zone(v3, res.zone);
+	ans_xfr_in_result_free(&res);
+	msgs_free(&l);
+	ans_zone_free(v1);
+	ans_zone_free(v3);
+}
+
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
 		cmocka_unit_test(test_knot_axfr),
 		cmocka_unit_test(test_knot_ixfr),
+		cmocka_unit_test(test_bind),
 	};
 	return cmocka_run_group_tests(tests, NULL, NULL);
 }
