@@ -102,8 +102,10 @@ struct loader {
 
 static int fail(struct loader *l, const yaml_node_t *n, const char *what, const char *arg)
 {
-	snprintf(l->why, l->why_size, "%s:%lu: %s%s%s", l->name,
-		 n ? (unsigned long)n->start_mark.line + 1 : 0UL, what,
+	char line[24] = "";
+	if (n)
+		snprintf(line, sizeof(line), ":%lu", (unsigned long)n->start_mark.line + 1);
+	snprintf(l->why, l->why_size, "%s%s: %s%s%s", l->name, line, what,
 		 arg ? " " : "", arg ? arg : "");
 	return ANS_ECONFIG;
 }

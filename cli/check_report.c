@@ -270,6 +270,11 @@ static void table_row(FILE *out, const struct check_row *r)
 	fprintf(out, "  %-12s %-22s %-12s %10s %7s %8s  %s%s%s\n", r->server->name,
 		r->server->address, nsid, serial, behind, rtt, check_status_name(r->status),
 		r->detail[0] ? ": " : "", r->detail);
+	if (r->status == CHECK_CONTENT_MISMATCH) {
+		char dg[2 * ANS_ZONEMD_DIGEST_MAX + 1];
+		hex(r->digest, r->digest_len, dg);
+		fprintf(out, "    digest %s\n", dg);
+	}
 }
 
 void check_print_table(FILE *out, const struct check_zone_report *z, size_t n)
@@ -284,6 +289,8 @@ void check_print_table(FILE *out, const struct check_zone_report *z, size_t n)
 				z[i].primary_serial);
 		else
 			fprintf(out, "zone %s, primary: %s\n", name, z[i].primary_error);
+		if (z[i].has_primary_serial && z[i].primary_error[0])
+			fprintf(out, "  primary: %s\n", z[i].primary_error);
 		if (z[i].has_primary_digest) {
 			hex(z[i].primary_digest, z[i].primary_digest_len, dg);
 			fprintf(out, "  primary digest %s\n", dg);
