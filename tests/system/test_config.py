@@ -45,8 +45,8 @@ def good_conf(tmp_path, zone_file="example.com.zone"):
      "anynsd.yaml:3: server.workers: expected an integer 1..256, got 'many'"),
     ("server:\n  listen: 127.0.0.1@5399\n  tcp-idle-timeout: forever\n",
      "anynsd.yaml:3: server.tcp-idle-timeout: expected a duration 1s..1h, got 'forever'"),
-    ("server:\n  listen: 127.0.0.1@5399\nacl:\n  - id: x\n",
-     "anynsd.yaml:3: acl: unknown section"),
+    ("server:\n  listen: 127.0.0.1@5399\nacls:\n  - id: x\n",
+     "anynsd.yaml:3: acls: unknown section"),
     ("server:\n  listen: 127.0.0.1@5399\nzone:\n  - domain: a.\n    file: a\n"
      "  - domain: A\n    file: b\n",
      "anynsd.yaml:6: zone.domain: duplicate 'a.' (first at line 4)"),
