@@ -1,0 +1,288 @@
+/* SPDX-License-Identifier: MIT */
+/*
+ * DOC: driving the speaker
+ *
+ * The policy (policy.c) decides; this file makes the speaker agree. The
+ * wanted action is remembered, so that:
+ *  - a failed request is retried every speaker.retry until it succeeds
+ *    (a frozen BIRD times out; the loop goes on probing meanwhile);
+ *  - the wanted state is re-asserted every speaker.refresh, because a
+ *    restarted BIRD comes back with its static protocols disabled;
+ *  - at start the speaker is told to withdraw before anything else, so a
+ *    route left by an earlier instance does not outlive it.
+ * Every change of announcement is logged in the house style:
+ *   bird, withdraw 203.0.113.0/24 (probe dns failed 3 times: timeout)
+ */
+#include "healthd/healthd.h"
+
+#include <errno.h>
+#include <signal.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/epoll.h>
+#include <sys/signalfd.h>
+#include <unistd.h>
+
+#include "healthd/failclosed.h"
+#include "healthd/log.h"
+
+static void prefixes_text(const struct hd_conf *c, char *buf, size_t size)
+{
+	size_t n = 0;
+	buf[0] = '\0';
+	for (size_t i = 0; i < c->announce.count && n < size; i++)
+		n += (size_t)snprintf(buf + n, size - n, "%s%s", i ? " " : "",
+				      c->announce.items[i].text);
+}
+
+static int speak(struct hd_daemon *d, enum hd_action a, char *why, size_t size)
+{
+	struct hd_speaker *s = &d->speaker;
+	if (a == HD_ACTION_WITHDRAW)
+		return s->ops->withdraw(s, why, size);
+	return s->ops->announce(s, a == HD_ACTION_ANNOUNCE_GSHUT, why, size);
+}
+
+/* Sends `wanted` to the speaker; `quiet` for the periodic re-assertion. */
+static void apply(struct hd_daemon *d, bool quiet)
+{
+	char why[256], pfx[512];
+	const char *verb = d->wanted == HD_ACTION_WITHDRAW ? "withdraw" : "announce";
+	const char *gshut = d->wanted == HD_ACTION_ANNOUNCE_GSHUT ? " community 65535:0" : "";
+	prefixes_text(d->conf, pfx, sizeof(pfx));
+	int rc = speak(d, d->wanted, why, sizeof(why));
+	if (rc != ANS_OK) {
+		d->applied = false;
+		d->speaker_failures++;
+		hd_log(HD_LOG_ERROR, "%s, %s %s%s failed (%s)", d->speaker.ops->name,
+		       verb, pfx, gshut, why);
+		hd_timer_arm(&d->loop, &d->retry, hd_now_ms() + d->conf->speaker.retry_ms);
+		return;
+	}
+	if (!d->applied || !quiet)
+		hd_log(HD_LOG_INFO, "%s, %s %s%s (%s)", d->speaker.ops->name, verb, pfx,
+		       gshut, d->policy.reason);
+	d->applied = true;
+	hd_timer_cancel(&d->loop, &d->retry);
+}
+
+static void record(struct hd_daemon *d, enum hd_state from)
+{
+	struct hd_transition *t = &d->history[d->history_count++ % HD_HISTORY];
+	t->wall = time(NULL);
+	t->from = from;
+	t->to = d->policy.state;
+	snprintf(t->reason, sizeof(t->reason), "%s", d->policy.reason);
+	hd_log(HD_LOG_INFO, "healthd, state %s -> %s (%s)", hd_state_name(from),
+	       hd_state_name(t->to), t->reason);
+}
+
+static void schedule_policy(struct hd_daemon *d)
+{
+	int64_t next = hd_policy_next_ms(&d->policy);
+	if (next >= 0)
+		hd_timer_arm(&d->loop, &d->policy_timer, next);
+	else
+		hd_timer_cancel(&d->loop, &d->policy_timer);
+}
+
+/* Every policy input ends here: record the transition, act, re-arm. */
+static void act(struct hd_daemon *d, enum hd_state from, enum hd_action a)
+{
+	if (d->policy.state != from)
+		record(d, from);
+	if (a != HD_ACTION_NONE) {
+		d->wanted = a;
+		d->announces += a != HD_ACTION_WITHDRAW;
+		d->withdraws += a == HD_ACTION_WITHDRAW;
+		d->applied = false;
+		apply(d, false);
+	}
+	schedule_policy(d);
+}
+
+static void on_probe(struct hd_probe *pr, bool ok, bool fatal, const char *why)
+{
+	struct hd_daemon *d = pr->owner;
+	enum hd_state from = d->policy.state;
+	if (!ok)
+		hd_log(fatal ? HD_LOG_WARNING : HD_LOG_DEBUG, "probe %s, failed (%s)",
+		       pr->conf->id, why);
+	act(d, from, hd_policy_result(&d->policy, pr->idx, ok, fatal, why, hd_now_ms()));
+}
+
+static void on_policy_timer(struct hd_timer *t)
+{
+	struct hd_daemon *d = t->arg;
+	enum hd_state from = d->policy.state;
+	act(d, from, hd_policy_tick(&d->policy, hd_now_ms()));
+}
+
+static void on_retry(struct hd_timer *t)
+{
+	apply(t->arg, false);
+}
+
+static void on_refresh(struct hd_timer *t)
+{
+	struct hd_daemon *d = t->arg;
+	if (d->applied)
+		apply(d, true);
+	hd_timer_arm(&d->loop, &d->refresh, hd_now_ms() + d->conf->speaker.refresh_ms);
+}
+
+void hd_daemon_drain(struct hd_daemon *d)
+{
+	enum hd_state from = d->policy.state;
+	act(d, from, hd_policy_drain(&d->policy, hd_now_ms()));
+}
+
+void hd_daemon_undrain(struct hd_daemon *d)
+{
+	enum hd_state from = d->policy.state;
+	act(d, from, hd_policy_undrain(&d->policy, hd_now_ms()));
+}
+
+static void on_signal(struct hd_io *io, uint32_t events)
+{
+	struct hd_daemon *d = io->arg;
+	struct signalfd_siginfo si;
+	(void)events;
+	while (read(io->fd, &si, sizeof(si)) == sizeof(si)) {
+		if (si.ssi_signo == SIGUSR1)
+			hd_daemon_drain(d);
+		else if (si.ssi_signo == SIGUSR2)
+			hd_daemon_undrain(d);
+		else
+			hd_loop_stop(&d->loop);
+	}
+}
+
+/* --exabgp: ExaBGP closing our stdin means it is gone; so are we. */
+static void on_stdin(struct hd_io *io, uint32_t events)
+{
+	struct hd_daemon *d = io->arg;
+	char buf[4096];
+	ssize_t n = (events & EPOLLIN) ? read(io->fd, buf, sizeof(buf)) : 0;
+	if (n == 0 || (n < 0 && errno != EAGAIN && errno != EINTR)) {
+		hd_log(HD_LOG_WARNING, "exabgp, stdin closed, exiting");
+		hd_loop_unwatch(&d->loop, io);
+		hd_loop_stop(&d->loop);
+	}
+}
+
+static int open_signals(struct hd_daemon *d)
+{
+	sigset_t set;
+	sigemptyset(&set);
+	sigaddset(&set, SIGTERM);
+	sigaddset(&set, SIGINT);
+	sigaddset(&set, SIGUSR1);
+	sigaddset(&set, SIGUSR2);
+	sigprocmask(SIG_BLOCK, &set, NULL);
+	signal(SIGPIPE, SIG_IGN);
+	signal(SIGHUP, SIG_IGN);
+	d->signal_io.fd = signalfd(-1, &set, SFD_NONBLOCK | SFD_CLOEXEC);
+	d->signal_io.fn = on_signal;
+	d->signal_io.arg = d;
+	if (d->signal_io.fd < 0)
+		return -errno;
+	return hd_loop_watch(&d->loop, &d->signal_io, EPOLLIN);
+}
+
+static int start_probes(struct hd_daemon *d)
+{
+	const char *ids[HD_POLICY_MAX_PROBES];
+	struct hd_conf *c = d->conf;
+	if (c->probe_count > HD_POLICY_MAX_PROBES)
+		return ANS_ELIMIT;
+	d->probes = calloc(c->probe_count, sizeof(*d->probes));
+	if (!d->probes)
+		return ANS_ENOMEM;
+	for (size_t i = 0; i < c->probe_count; i++)
+		ids[i] = c->probes[i].id;
+	struct hd_policy_params par = {
+		(int)c->policy.rise, (int)c->policy.fall, c->policy.hold_down_ms,
+		c->policy.hold_down_max_ms, c->policy.hold_down_decay_ms,
+		c->policy.drain_time_ms,
+	};
+	hd_policy_init(&d->policy, &par, ids, c->probe_count, hd_now_ms());
+	for (size_t i = 0; i < c->probe_count; i++) {
+		int rc = hd_probe_start(&d->probes[i], &d->loop, &c->probes[i], i, on_probe, d);
+		if (rc != ANS_OK) {
+			hd_log(HD_LOG_ERROR, "probe %s, start failed (%s)", c->probes[i].id,
+			       ans_strerror(rc));
+			return rc;
+		}
+	}
+	return ANS_OK;
+}
+
+static int open_tun(struct hd_daemon *d)
+{
+	const char *tun = d->conf->healthd.tun;
+	d->tun_fd = -1;
+	if (!tun || !tun[0] || d->conf->speaker.type == HD_SPEAKER_EXABGP)
+		return ANS_OK;
+	d->tun_fd = hd_failclosed_open(tun);
+	if (d->tun_fd < 0) {
+		hd_log(HD_LOG_ERROR, "tun %s, create failed (%s)", tun, ans_strerror(d->tun_fd));
+		return d->tun_fd;
+	}
+	hd_log(HD_LOG_INFO, "tun %s, created (routes via it vanish with healthd)", tun);
+	return ANS_OK;
+}
+
+int hd_daemon_start(struct hd_daemon *d, struct hd_conf *c, bool exabgp)
+{
+	memset(d, 0, sizeof(*d));
+	d->conf = c;
+	d->exabgp = exabgp;
+	d->started_ms = hd_now_ms();
+	d->control_io.fd = d->metrics_io.fd = d->stdin_io.fd = -1;
+	d->retry = (struct hd_timer){ .fn = on_retry, .arg = d };
+	d->refresh = (struct hd_timer){ .fn = on_refresh, .arg = d };
+	d->policy_timer = (struct hd_timer){ .fn = on_policy_timer, .arg = d };
+	int rc = hd_loop_init(&d->loop);
+	if (rc == ANS_OK)
+		rc = open_signals(d);
+	if (rc == ANS_OK)
+		rc = open_tun(d);
+	if (rc != ANS_OK)
+		return rc;
+	hd_speaker_init(&d->speaker, c);
+	snprintf(d->policy.reason, sizeof(d->policy.reason), "starting");
+	d->wanted = HD_ACTION_WITHDRAW;
+	apply(d, false);
+	if (exabgp) {
+		d->stdin_io = (struct hd_io){ .fd = STDIN_FILENO, .fn = on_stdin, .arg = d };
+		if (hd_loop_watch(&d->loop, &d->stdin_io, EPOLLIN) != ANS_OK)
+			d->stdin_io.fd = -1;
+	}
+	if (c->speaker.refresh_ms > 0)
+		hd_timer_arm(&d->loop, &d->refresh, hd_now_ms() + c->speaker.refresh_ms);
+	rc = start_probes(d);
+	if (rc == ANS_OK)
+		rc = hd_status_open(d);
+	return rc;
+}
+
+void hd_daemon_run(struct hd_daemon *d)
+{
+	hd_loop_run(&d->loop);
+	enum hd_state from = d->policy.state;
+	hd_log(HD_LOG_INFO, "healthd, stopping");
+	act(d, from, hd_policy_stop(&d->policy, hd_now_ms()));
+	for (size_t i = 0; d->probes && i < d->conf->probe_count; i++)
+		if (d->probes[i].conf)
+			hd_probe_stop(&d->probes[i]);
+	hd_status_close(d);
+	d->speaker.ops->close(&d->speaker);
+	if (d->tun_fd >= 0)
+		close(d->tun_fd);
+	if (d->signal_io.fd >= 0)
+		close(d->signal_io.fd);
+	free(d->probes);
+	hd_loop_free(&d->loop);
+}
