@@ -253,3 +253,76 @@ def test_usage_errors_exit_2(args):
     p, _ = run_check(*args)
     assert p.returncode == 2
     assert "anyns check:" in p.stderr and "usage:" in p.stderr
+
+
+def knot_secondary(workdir, addr, name, primary):
+    """Knot DNS as a secondary of our primary (anynsd serves AXFR; Knot
+    polls the SOA every `refresh` seconds). Returns the started process."""
+    import peers
+    workdir.mkdir(parents=True)
+    port = free_port(addr)
+    conf = workdir / "knot.conf"
+    conf.write_text("\n".join([
+        "server:", '    rundir: "%s"' % workdir, '    pidfile: "%s"' % (workdir / "knot.pid"),
+        "    listen: %s@%d" % (addr, port), '    nsid: "%s"' % name,
+        "    udp-workers: 1", "    tcp-workers: 1", "    background-workers: 1",
+        "database:", '    storage: "%s"' % (workdir / "db"),
+        "log:", "  - target: stderr", "    any: info",
+        "key:", "  - id: k1", "    algorithm: hmac-sha256", '    secret: "%s"' % SECRET,
+        "remote:", "  - id: primary", "    address: %s" % at(primary), "    key: k1",
+        "template:", "  - id: default", '    storage: "%s"' % workdir,
+        "    zonefile-sync: -1", "    refresh-min-interval: 2",
+        "zone:", '  - domain: "example.com."', "    master: primary", ""]))
+    return peers.Peer("knot", workdir, [peers.KNOTD, "-c", str(conf)], addr, port) \
+        .start("example.com.")
+
+
+def test_frozen_secondary_found_then_caught_up(fleet, tmp_path):
+    """The issue's scenario, with Knot as the secondaries until anynsd can be
+    one: a node frozen (SIGSTOP) while the primary moves on is unreachable,
+    the others caught up; thawed, it refreshes and all are ok."""
+    import signal
+    s = fleet([("primary", "127.0.0.1", "p", zone(11).replace(" 7200 900", " 2 1"))],
+              transfer=True)
+    nodes = {}
+    try:
+        for i, name in enumerate(["fra1", "ams1", "lon1"]):
+            nodes[name] = knot_secondary(tmp_path / name, "127.0.0.%d" % (i + 2), name,
+                                         s["primary"])
+        args = ["--json", "--timeout-ms", 300, "--primary", at(s["primary"])]
+        for name, k in nodes.items():
+            args += ["--node", "%s=%s" % (name, at(k))]
+        args.append("example.com")
+        p, _ = run_check(*args)
+        assert p.returncode == 0, p.stdout
+
+        nodes["ams1"].proc.send_signal(signal.SIGSTOP)
+        (s["primary"].dir.parent / "cfg-primary" / "example.com.zone").write_text(
+            zone(12).replace(" 7200 900", " 2 1"))
+        s["primary"].reload()
+        deadline = time.monotonic() + 15
+        while True:
+            p, _ = run_check(*args)
+            n = nodes_by_name(json.loads(p.stdout))
+            if n["fra1"]["serial"] == 12 and n["lon1"]["serial"] == 12 \
+                    or time.monotonic() > deadline:
+                break
+            time.sleep(0.5)
+        assert p.returncode == 1
+        assert json.loads(p.stdout)["zones"][0]["primary_serial"] == 12
+        assert n["fra1"]["status"] == "ok" and n["lon1"]["status"] == "ok"
+        assert n["ams1"]["status"] == "unreachable"
+
+        nodes["ams1"].proc.send_signal(signal.SIGCONT)
+        deadline = time.monotonic() + 15
+        while True:
+            p, _ = run_check(*args)
+            if p.returncode == 0 or time.monotonic() > deadline:
+                break
+            time.sleep(0.5)
+        assert p.returncode == 0, p.stdout
+        assert nodes_by_name(json.loads(p.stdout))["ams1"]["serial"] == 12
+    finally:
+        for k in nodes.values():
+            k.proc.send_signal(signal.SIGCONT)
+            k.stop()
