@@ -57,11 +57,14 @@ const struct hd_option hd_options[] = {
 	  .def = "/run/bird/bird.ctl", .doc = "bird: BIRD's control socket." },
 	{ "speaker", "protocol", HD_STR, .offset = SPK(protocol),
 	  .def = "anyns_service",
-	  .doc = "bird: the static protocol (declared `disabled;`) holding the service routes." },
+	  .doc = "bird: the static protocol (declared `disabled;`) holding the service "
+		 "routes, or a pattern such as `anyns_service*` matching one per "
+		 "address family." },
 	{ "speaker", "drain-protocol", HD_STR, .offset = SPK(drain_protocol),
 	  .def = "anyns_drain",
 	  .doc = "bird: the static protocol (declared `disabled;`) holding the same "
-		 "routes with community 65535:0; empty: drain withdraws at once." },
+		 "routes with community 65535:0 (or a pattern); empty: drain "
+		 "withdraws at once." },
 	{ "speaker", "vtysh", HD_PATH, .offset = SPK(vtysh), .def = "/usr/bin/vtysh",
 	  .doc = "frr: the vtysh program." },
 	{ "speaker", "route-map", HD_STR, .offset = SPK(route_map),

@@ -126,7 +126,11 @@ static int toggle(struct io_ctx *x, const char *proto, bool enable)
 {
 	char cmd[256];
 	struct hd_bird_reply r;
-	int len = snprintf(cmd, sizeof(cmd), "%s %s\n", enable ? "enable" : "disable", proto);
+	/* A pattern ("anyns_service*": the IPv4 and IPv6 static protocols)
+	 * is quoted, as BIRD's grammar wants; every match answers a line. */
+	const char *q = strpbrk(proto, "*?") ? "\"" : "";
+	int len = snprintf(cmd, sizeof(cmd), "%s %s%s%s\n", enable ? "enable" : "disable",
+			   q, proto, q);
 	if (len < 0 || (size_t)len >= sizeof(cmd))
 		return ANS_ESPACE;
 	int rc = ANS_OK;
