@@ -20,6 +20,7 @@
 #include "anynsd/log.h"
 #include "anynsd/version.h"
 #include "anynsd/worker.h"
+#include "anynsd/xfr/store.h"
 #include "anynsd/zones.h"
 
 enum mode { MODE_RUN, MODE_CHECK, MODE_VERSION, MODE_REFERENCE };
@@ -164,7 +165,13 @@ static int serve(const struct conf *conf, int sfd)
 		srv.stop_fd = eventfd(0, EFD_CLOEXEC | EFD_NONBLOCK);
 		rc = srv.stop_fd >= 0 ? ANS_OK : -errno;
 	}
+	struct store *st = NULL;
 	if (rc == ANS_OK) {
+		char why[512];
+		if (store_open(&st, conf->server.storage, why, sizeof(why)) != ANS_OK)
+			log_error("server, storage not opened (%s): no journal, no stored copies",
+				  why);
+		zones_set_store(srv.zones, st, NULL, NULL);
 		/* Like Knot: a zone that fails is not served, the others are. */
 		zones_load(srv.zones);
 		rc = start_workers(ws, n, &srv);
@@ -184,6 +191,7 @@ static int serve(const struct conf *conf, int sfd)
 		worker_free(&ws[i]);
 	free(ws);
 	zones_free(srv.zones);
+	store_close(st);
 	free(srv.keys);
 	if (srv.stop_fd >= 0)
 		close(srv.stop_fd);

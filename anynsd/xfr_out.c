@@ -33,6 +33,7 @@
 #include <time.h>
 
 #include "anynsd/log.h"
+#include "anynsd/xfr/journal.h"
 #include "lib/wire/rdata.h"
 #include "lib/wire/tsig.h"
 #include "lib/xfr/axfr_out.h"
@@ -47,6 +48,7 @@
 struct xfr_job {
 	struct zones *zones;
 	const struct ans_zone *zone;      /* held */
+	struct jchain *chain;             /* journal, referenced; may be NULL */
 	struct ans_xfr_out it;
 	const struct ans_tsig_key *key;   /* NULL: unsigned */
 	struct ans_tsig_ctx tsig;
@@ -141,8 +143,9 @@ static int job_new(struct req *r, const struct ans_zone *z, struct xfr_job **out
 	return ANS_OK;
 }
 
-/* TCP: starts the job; the journal is not kept yet, so IXFR is answered
- * from an empty chain: SOA alone when current, else AXFR-style. */
+/* TCP: starts the job. IXFR is answered from the zone's journal chain,
+ * which the job references until it ends (a reload meanwhile makes a new
+ * chain and leaves this one intact); AXFR-style when not covered. */
 static size_t start_tcp(struct req *r, const struct ans_xfr_request *xr,
 			const struct ans_zone *z, struct xfr_job **job)
 {
@@ -150,9 +153,12 @@ static size_t start_tcp(struct req *r, const struct ans_xfr_request *xr,
 	if (job_new(r, z, &j) != ANS_OK)
 		return refuse(r, 2);
 	struct ans_xfr_out_conf oc = { .reserve_bytes = j->key ? ans_tsig_rr_size(j->key) : 0 };
+	if (xr->qtype == ANS_TYPE_IXFR)
+		j->chain = zones_chain(r->w->srv->zones, z);
 	int rc = xr->qtype == ANS_TYPE_AXFR
 		 ? ans_axfr_out_init(&j->it, xr, z, &oc)
-		 : ans_ixfr_out_init(&j->it, xr, z, NULL, 0, &oc);
+		 : ans_ixfr_out_init(&j->it, xr, z, j->chain ? j->chain->cs : NULL,
+				     j->chain ? j->chain->n : 0, &oc);
 	if (rc != ANS_OK) {
 		j->failed = true;
 		xfr_job_end(j);
@@ -171,7 +177,11 @@ static size_t answer_udp_ixfr(struct req *r, const struct ans_xfr_request *xr,
 	size_t room = xr->has_edns ? (size_t)r->w->srv->conf->server.udp_max_payload : 512;
 	if (room > r->out_size)
 		room = r->out_size;
-	if (ans_ixfr_out_udp(&it, xr, z, NULL, 0, &oc, r->out, room, &len) != ANS_OK)
+	struct jchain *c = zones_chain(r->w->srv->zones, z);
+	int rc = ans_ixfr_out_udp(&it, xr, z, c ? c->cs : NULL, c ? c->n : 0, &oc,
+				  r->out, room, &len);
+	jchain_unref(c);
+	if (rc != ANS_OK)
 		return refuse(r, 2);
 	return sign_single(r, len);
 }
@@ -299,6 +309,7 @@ void xfr_job_end(struct xfr_job *j)
 			    what, j->peer, j->it.msg_count,
 			    j->failed ? "cannot build message" : "connection closed");
 	ans_tsig_ctx_free(&j->tsig);
+	jchain_unref(j->chain);
 	zones_release(j->zones, j->zone);
 	free(j);
 }

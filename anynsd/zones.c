@@ -41,6 +41,10 @@
 #include <urcu/urcu-memb.h>
 
 #include "anynsd/log.h"
+#include "anynsd/xfr/journal.h"
+#include "anynsd/xfr/store.h"
+#include "lib/xfr/diff.h"
+#include "lib/xfr/serial.h"
 #include "lib/zone/parser.h"
 
 struct file_key {
@@ -56,6 +60,12 @@ struct zone_slot {
 	struct ans_zone *next;       /* new snapshot being published */
 	struct file_key key;         /* of the file `zone` came from */
 	struct file_key next_key;
+	struct jchain *chain;        /* RCU: journal ending at zone's serial */
+	struct jchain *next_chain;   /* replaces `chain` with `next` */
+	bool has_next_chain;
+	bool is_secondary;           /* filled by transfers, not by its file */
+	bool expired;                /* answer SERVFAIL */
+	bool changed;                /* serial changed in this publication */
 };
 
 struct zone_hold {
@@ -67,6 +77,10 @@ struct zone_hold {
 
 struct zones {
 	pthread_mutex_t hold_lock;
+	pthread_mutex_t pub_lock;        /* one publication at a time */
+	struct store *store;             /* NULL: no journal, no copies */
+	zones_change_fn on_change;
+	void *on_change_ctx;
 	struct zone_hold *holds;
 	struct zone_slot *slots;
 	size_t count;
@@ -86,9 +100,12 @@ int zones_new(struct zones **out, const struct conf *conf)
 		free(z);
 		return ANS_ENOMEM;
 	}
-	for (size_t i = 0; i < z->count; i++)
+	for (size_t i = 0; i < z->count; i++) {
 		z->slots[i].cz = &conf->zones[i];
+		z->slots[i].is_secondary = conf->zones[i].primary_count > 0;
+	}
 	pthread_mutex_init(&z->hold_lock, NULL);
+	pthread_mutex_init(&z->pub_lock, NULL);
 	*out = z;
 	return ANS_OK;
 }
@@ -135,6 +152,123 @@ static void log_loaded(const struct zone_slot *s)
 			 s->cz->domain.text, n->serial, n->rr_count);
 }
 
+/* The journal step of a reload (primary zones): the difference between
+ * the served snapshot and the new one becomes a journal entry. A changed
+ * zone whose serial did not increase (RFC 1982) is refused: secondaries
+ * would never fetch it, so publishing it would split the fleet. Returns
+ * false when `next` must be dropped (refused, or nothing changed). */
+static bool journal_step(struct zones *z, struct zone_slot *s, bool *failed)
+{
+	const char *name = s->cz->domain.text;
+	struct ans_changeset *cs = NULL;
+	int rc = ans_zone_diff(s->zone, s->next, &cs);
+	if (rc != ANS_OK) {
+		log_error("zone %s, journal, difference failed (%s)", name, ans_strerror(rc));
+		return true;   /* publish anyway; IXFR falls back to AXFR */
+	}
+	bool same = cs->removed.count == 0 && cs->added.count == 0;
+	if (same && s->next->serial == s->zone->serial) {
+		ans_changeset_free(cs);
+		log_debug("zone %s, unchanged, serial %u", name, s->zone->serial);
+		return false;
+	}
+	if (!ans_serial_is_newer(s->next->serial, s->zone->serial)) {
+		ans_changeset_free(cs);
+		log_error("zone %s, reload refused, zone changed but serial %u -> %u did not "
+			  "increase, keeping serial %u", name, s->zone->serial,
+			  s->next->serial, s->zone->serial);
+		*failed = true;
+		return false;
+	}
+	uint32_t *drop = calloc((s->chain ? s->chain->n : 0) + 1, sizeof(*drop));
+	size_t ndrop = 0;
+	struct jchain *nc = NULL;
+	rc = drop ? jchain_append(s->chain, cs, (size_t)s->cz->journal_max_entries,
+				  (size_t)s->cz->journal_max_size, &nc, drop, &ndrop)
+		  : (ans_changeset_free(cs), ANS_ENOMEM);
+	if (rc == ANS_OK && z->store)
+		rc = store_journal_put(z->store, s->cz->domain.wire,
+				       nc->cs[nc->n - 1], drop, ndrop);
+	if (rc != ANS_OK)
+		log_error("zone %s, journal, not stored (%s), IXFR falls back to AXFR",
+			  name, ans_strerror(rc));
+	free(drop);
+	s->next_chain = nc;
+	s->has_next_chain = true;
+	return true;
+}
+
+/* At start-up: the stored journal, if it ends at the loaded serial. */
+static void journal_resume(struct zones *z, struct zone_slot *s, struct ans_zone *zone)
+{
+	struct ans_changeset **cs = NULL;
+	size_t n = 0;
+	if (!z->store)
+		return;
+	int rc = store_journal_load(z->store, s->cz->domain.wire, zone->serial, &cs, &n);
+	if (rc != ANS_OK)
+		log_warning("zone %s, journal, stored entries dropped (%s)",
+			    s->cz->domain.text, ans_strerror(rc));
+	if (rc == ANS_OK && n && jchain_new(cs, n, &s->next_chain) == ANS_OK) {
+		s->has_next_chain = true;
+		log_info("zone %s, journal, %zu changes, serial %u -> %u", s->cz->domain.text,
+			 n, ans_changeset_serial_from(s->next_chain->cs[0]), zone->serial);
+	}
+	free(cs);
+}
+
+/* A secondary at start-up: its stored copy, served before any primary is
+ * reached; a copy past its expire time is marked expired. */
+static void load_stored(struct zones *z, struct zone_slot *s)
+{
+	char subject[ANS_NAME_TEXT_MAX + 8];
+	snprintf(subject, sizeof(subject), "zone %s", s->cz->domain.text);
+	struct ans_diag diag = { .fn = log_diag, .ctx = subject };
+	struct store_timers t;
+	int rc = store_zone_load(z->store, s->cz->domain.wire, &diag, &s->next);
+	if (rc == ANS_ENOENT)
+		return;
+	if (rc != ANS_OK) {
+		log_error("zone %s, stored copy ignored (%s), refreshing from the primary",
+			  s->cz->domain.text, ans_strerror(rc));
+		return;
+	}
+	s->expired = store_timers_load(z->store, s->cz->domain.wire, &t) == ANS_OK &&
+		     t.serial == s->next->serial && t.expire_at <= (int64_t)time(NULL);
+	log_info("zone %s, loaded from storage, serial %u, %zu records%s", s->cz->domain.text,
+		 s->next->serial, s->next->rr_count, s->expired ? ", expired" : "");
+	journal_resume(z, s, s->next);
+}
+
+/* Step 1 and 2 for one zone with a file. */
+static bool load_file_zone(struct zones *z, struct zone_slot *s)
+{
+	bool failed = false;
+	bool have_key = stat_key(s->cz->file, &s->next_key);
+	if (s->zone && have_key && same_key(&s->key, &s->next_key)) {
+		log_debug("zone %s, unchanged, skipped", s->cz->domain.text);
+		return false;
+	}
+	if (load_one(z->conf_path, s->cz, &s->next) != ANS_OK) {
+		s->next = NULL;
+		if (s->zone)
+			log_warning("zone %s, keeping serial %u", s->cz->domain.text,
+				    s->zone->serial);
+		return true;
+	}
+	if (s->zone && !journal_step(z, s, &failed)) {
+		ans_zone_free(s->next);
+		s->next = NULL;
+		if (!failed)
+			s->key = s->next_key;   /* touched, same content */
+		return failed;
+	}
+	log_loaded(s);
+	if (!s->zone)
+		journal_resume(z, s, s->next);
+	return false;
+}
+
 /* Step 1 and 2: new snapshots into slot->next. Returns failures. */
 static size_t load_changed(struct zones *z)
 {
@@ -142,48 +276,56 @@ static size_t load_changed(struct zones *z)
 	for (size_t i = 0; i < z->count; i++) {
 		struct zone_slot *s = &z->slots[i];
 		s->next = NULL;
-		if (!s->cz->file)
-			continue;   /* a secondary without a file: transfers fill it */
-		bool have_key = stat_key(s->cz->file, &s->next_key);
-		if (s->zone && have_key && same_key(&s->key, &s->next_key)) {
-			log_debug("zone %s, unchanged, skipped", s->cz->domain.text);
-			continue;
+		if (s->is_secondary) {
+			if (!s->zone && z->store)
+				load_stored(z, s);
+			continue;   /* transfers fill it */
 		}
-		if (load_one(z->conf_path, s->cz, &s->next) != ANS_OK) {
+		if (load_file_zone(z, s))
 			failed++;
-			s->next = NULL;
-			if (s->zone)
-				log_warning("zone %s, keeping serial %u", s->cz->domain.text,
-					    s->zone->serial);
-			continue;
-		}
-		log_loaded(s);
 	}
 	return failed;
 }
 
-/* Step 3: the set over current snapshots, new ones where loaded. */
+/* Step 3: the set over current snapshots, new ones where loaded; expired
+ * zones marked. */
 static int build_set(struct zones *z, struct ans_zoneset **out)
 {
 	struct ans_zone **list = calloc(z->count ? z->count : 1, sizeof(*list));
-	if (!list)
-		return ANS_ENOMEM;
+	size_t *slot_of = calloc(z->count ? z->count : 1, sizeof(*slot_of));
+	int rc = list && slot_of ? ANS_OK : ANS_ENOMEM;
 	size_t n = 0;
-	for (size_t i = 0; i < z->count; i++) {
+	for (size_t i = 0; i < z->count && rc == ANS_OK; i++) {
 		struct zone_slot *s = &z->slots[i];
-		if (s->next || s->zone)
+		if (s->next || s->zone) {
+			slot_of[n] = i;
 			list[n++] = s->next ? s->next : s->zone;
+		}
 	}
-	int rc = ans_zoneset_new(out, list, n);
+	if (rc == ANS_OK)
+		rc = ans_zoneset_new(out, list, n);
+	for (size_t k = 0; k < n && rc == ANS_OK; k++)
+		if (z->slots[slot_of[k]].expired)
+			rc = ans_zoneset_set_expired(*out, k);
+	if (rc != ANS_OK && *out) {
+		ans_zoneset_free(*out);
+		*out = NULL;
+	}
 	free(list);
+	free(slot_of);
 	return rc;
 }
 
 static void drop_next(struct zones *z)
 {
 	for (size_t i = 0; i < z->count; i++) {
-		ans_zone_free(z->slots[i].next);
-		z->slots[i].next = NULL;
+		struct zone_slot *s = &z->slots[i];
+		ans_zone_free(s->next);
+		s->next = NULL;
+		if (s->has_next_chain)
+			jchain_unref(s->next_chain);
+		s->next_chain = NULL;
+		s->has_next_chain = false;
 	}
 }
 
@@ -244,31 +386,157 @@ static void retire(struct zones *z, struct ans_zone *zone)
 		ans_zone_free(zone);
 }
 
-size_t zones_load(struct zones *z)
+/* Steps 3 and 4 under pub_lock: publishes the set over the slots' next
+ * (or current) snapshots and chains, then retires what was replaced. */
+static int publish(struct zones *z)
 {
-	size_t failed = load_changed(z);
 	struct ans_zoneset *set = NULL;
 	int rc = build_set(z, &set);
 	if (rc != ANS_OK) {
 		log_error("server, zone set not published (%s)", ans_strerror(rc));
 		drop_next(z);
-		return z->count;
+		return rc;
 	}
+	struct jchain **old_chain = calloc(z->count ? z->count : 1, sizeof(*old_chain));
 	struct ans_zoneset *old = z->published;
+	for (size_t i = 0; i < z->count; i++) {
+		struct zone_slot *s = &z->slots[i];
+		if (!s->has_next_chain && !s->next)
+			continue;
+		if (old_chain)
+			old_chain[i] = s->chain;
+		rcu_assign_pointer(s->chain, s->next_chain);
+		s->next_chain = NULL;
+		s->has_next_chain = false;
+	}
 	rcu_assign_pointer(z->published, set);
-	/* Step 4: after this no worker can see `old` or a replaced zone. */
+	/* Step 4: after this no worker can see `old` or a replaced zone,
+	 * and every reference a worker took on an old chain is counted. */
 	urcu_memb_synchronize_rcu();
 	ans_zoneset_free(old);
 	for (size_t i = 0; i < z->count; i++) {
 		struct zone_slot *s = &z->slots[i];
+		if (old_chain)
+			jchain_unref(old_chain[i]);
 		if (!s->next)
 			continue;
+		s->changed = !s->zone || s->zone->serial != s->next->serial;
 		retire(z, s->zone);
 		s->zone = s->next;
 		s->key = s->next_key;
 		s->next = NULL;
 	}
+	free(old_chain);
+	return ANS_OK;
+}
+
+static void report_changes(struct zones *z)
+{
+	for (size_t i = 0; i < z->count; i++) {
+		struct zone_slot *s = &z->slots[i];
+		if (s->changed && z->on_change)
+			z->on_change(z->on_change_ctx, i, s->zone->serial);
+		s->changed = false;
+	}
+}
+
+size_t zones_load(struct zones *z)
+{
+	pthread_mutex_lock(&z->pub_lock);
+	size_t failed = load_changed(z);
+	if (publish(z) != ANS_OK)
+		failed = z->count;
+	report_changes(z);
+	pthread_mutex_unlock(&z->pub_lock);
 	return failed;
+}
+
+/* The slot's chain extended by cs[0..n) (ownership taken); n == 0 starts
+ * the journal over. Returns a new reference, or NULL. */
+static struct jchain *extend_chain(struct zones *z, struct zone_slot *s,
+				   struct ans_changeset **cs, size_t n)
+{
+	struct jchain *c = s->chain;
+	if (c)
+		jchain_ref(c);
+	size_t i = 0;
+	for (; i < n; i++) {
+		uint32_t *drop = calloc((c ? c->n : 0) + 1, sizeof(*drop));
+		size_t ndrop = 0;
+		struct jchain *nc = NULL;
+		int rc = drop ? jchain_append(c, cs[i], (size_t)s->cz->journal_max_entries,
+					      (size_t)s->cz->journal_max_size, &nc, drop, &ndrop)
+			      : (ans_changeset_free(cs[i]), ANS_ENOMEM);
+		if (rc == ANS_OK && z->store &&
+		    store_journal_put(z->store, s->cz->domain.wire, nc->cs[nc->n - 1],
+				      drop, ndrop) != ANS_OK)
+			log_error("zone %s, journal, not stored", s->cz->domain.text);
+		free(drop);
+		jchain_unref(c);
+		c = nc;
+		if (rc != ANS_OK)
+			break;
+	}
+	for (i = i < n ? i + 1 : n; i < n; i++)
+		ans_changeset_free(cs[i]);
+	if (n == 0) {
+		jchain_unref(c);
+		c = NULL;
+		if (z->store && store_journal_clear(z->store, s->cz->domain.wire) != ANS_OK)
+			log_error("zone %s, journal, not cleared", s->cz->domain.text);
+	}
+	return c;
+}
+
+int zones_publish(struct zones *z, size_t idx, struct ans_zone *zone,
+		  struct ans_changeset **cs, size_t n)
+{
+	struct zone_slot *s = &z->slots[idx];
+	pthread_mutex_lock(&z->pub_lock);
+	s->next_chain = extend_chain(z, s, cs, n);
+	s->has_next_chain = true;
+	s->next = zone;
+	s->expired = false;
+	int rc = publish(z);
+	report_changes(z);
+	pthread_mutex_unlock(&z->pub_lock);
+	return rc;
+}
+
+int zones_set_expired(struct zones *z, size_t idx, bool expired)
+{
+	pthread_mutex_lock(&z->pub_lock);
+	z->slots[idx].expired = expired;
+	int rc = publish(z);
+	pthread_mutex_unlock(&z->pub_lock);
+	return rc;
+}
+
+void zones_set_store(struct zones *z, struct store *st, zones_change_fn fn, void *ctx)
+{
+	z->store = st;
+	z->on_change = fn;
+	z->on_change_ctx = ctx;
+}
+
+const struct ans_zone *zones_current(struct zones *z, size_t idx)
+{
+	return z->slots[idx].zone;
+}
+
+struct jchain *zones_chain(struct zones *z, const struct ans_zone *zone)
+{
+	for (size_t i = 0; i < z->count; i++) {
+		struct zone_slot *s = &z->slots[i];
+		if (!ans_name_equal(s->cz->domain.wire, zone->apex))
+			continue;
+		struct jchain *c = rcu_dereference(s->chain);
+		if (!c || jchain_serial(c) != zone->serial)
+			return NULL;
+		jchain_ref(c);
+		return c;
+	}
+	return NULL;
 }
 
 const struct ans_zoneset *zones_read(struct zones *z)
@@ -281,8 +549,11 @@ void zones_free(struct zones *z)
 	if (!z)
 		return;
 	ans_zoneset_free(z->published);
-	for (size_t i = 0; i < z->count; i++)
+	for (size_t i = 0; i < z->count; i++) {
 		ans_zone_free(z->slots[i].zone);
+		jchain_unref(z->slots[i].chain);
+	}
+	pthread_mutex_destroy(&z->pub_lock);
 	/* Workers are joined: their holds were released with their
 	 * connections, so no retired snapshot is left. */
 	pthread_mutex_destroy(&z->hold_lock);

@@ -9,6 +9,7 @@
 
 #include <stdbool.h>
 #include <stddef.h>
+#include <stdint.h>
 
 #include "anynsd/conf/conf.h"
 #include "lib/zone/zoneset.h"
@@ -39,6 +40,36 @@ int zones_hold(struct zones *z, const struct ans_zone *zone) ANS_WUR;
 /* Drops a hold; a snapshot retired by a reload meanwhile is freed with the
  * last hold. Thread-safe. */
 void zones_release(struct zones *z, const struct ans_zone *zone);
+
+struct store;
+struct jchain;
+struct ans_changeset;
+
+/* Called (by the publishing thread, under the publication lock) for each
+ * zone whose serial changed: a reload, a transfer, a first load. */
+typedef void (*zones_change_fn)(void *ctx, size_t idx, uint32_t serial);
+
+/* Before the first zones_load(): the LMDB store for journals and stored
+ * copies (NULL: none) and the change callback (NOTIFY out). */
+void zones_set_store(struct zones *z, struct store *st, zones_change_fn fn, void *ctx);
+
+/* Publishes `zone` (ownership taken) as the new snapshot of secondary
+ * slot `idx` (the index of its conf zone), journaling cs[0..n) (ownership
+ * taken; n == 0: the journal starts over) and clearing the expired mark.
+ * Called by the transfer thread. Errors: ANS_ENOMEM (nothing published). */
+int zones_publish(struct zones *z, size_t idx, struct ans_zone *zone,
+		  struct ans_changeset **cs, size_t n) ANS_WUR;
+
+/* Marks a secondary zone expired (SERVFAIL) or not, and republishes. */
+int zones_set_expired(struct zones *z, size_t idx, bool expired) ANS_WUR;
+
+/* The current snapshot of slot idx (NULL: none). Only for the thread that
+ * publishes that slot (the transfer thread for secondaries). */
+const struct ans_zone *zones_current(struct zones *z, size_t idx);
+
+/* Inside an RCU read section: a reference to the journal chain of `zone`
+ * when it ends at zone's serial, else NULL. Release with jchain_unref(). */
+struct jchain *zones_chain(struct zones *z, const struct ans_zone *zone);
 
 /* Frees the set and every snapshot; only when no reader is left. */
 void zones_free(struct zones *z);

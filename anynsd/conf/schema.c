@@ -100,7 +100,7 @@ const struct conf_option conf_options[] = {
 	  .doc = "Worker threads, each with its own UDP and TCP sockets." },
 	{ "server", "storage", CONF_PATH, .offset = SRV(storage),
 	  .def = "/var/lib/anyns",
-	  .doc = "Directory for the server's data (zone copies of secondaries)." },
+	  .doc = "Directory for the server's data: anyns.mdb (LMDB: journals, zone copies of secondaries and their timers)." },
 	{ "server", "udp-max-payload", CONF_INT, 512, 4096,
 	  .offset = SRV(udp_max_payload), .def = "1232",
 	  .doc = "Largest UDP response with EDNS, in bytes (RFC 6891)." },

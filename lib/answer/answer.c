@@ -205,6 +205,12 @@ static void answer_in(struct resp *r, struct ans_answer_ctx *ctx,
 		r->rcode = RCODE_REFUSED;
 		return;
 	}
+	/* A secondary zone past its expire timer is not answered from
+	 * (RFC 1035 §3.3.13), transfers included: SERVFAIL, as Knot and BIND. */
+	if (ans_zoneset_is_expired(zs, z)) {
+		r->rcode = RCODE_SERVFAIL;
+		return;
+	}
 	if (qq->qtype == ANS_TYPE_AXFR || qq->qtype == ANS_TYPE_IXFR) {
 		info->is_xfr = true;
 		return;

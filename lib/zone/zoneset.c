@@ -39,6 +39,8 @@ struct ans_zoneset {
 	unsigned max_labels;     /* deepest apex */
 	struct slot *slots;      /* NULL for small sets */
 	size_t mask;
+	const struct ans_zone **expired;   /* zones marked expired (few, usually none) */
+	size_t expired_count;
 };
 
 static inline uint8_t lower(uint8_t c)
@@ -228,7 +230,29 @@ void ans_zoneset_free(struct ans_zoneset *zs)
 	if (!zs)
 		return;
 	free(zs->slots);
+	free(zs->expired);
 	free(zs->apex_labels);
 	free(zs->zones);
 	free(zs);
+}
+
+int ans_zoneset_set_expired(struct ans_zoneset *zs, size_t i)
+{
+	if (!zs || i >= zs->n)
+		return ANS_EINVAL;
+	const struct ans_zone **e = realloc(zs->expired, (zs->expired_count + 1) * sizeof(*e));
+	if (!e)
+		return ANS_ENOMEM;
+	e[zs->expired_count++] = zs->zones[i];
+	zs->expired = e;
+	return ANS_OK;
+}
+
+bool ans_zoneset_is_expired(const struct ans_zoneset *zs, const struct ans_zone *z)
+{
+	/* The common case is no expired zone at all: one test. */
+	for (size_t i = 0; zs && i < zs->expired_count; i++)
+		if (zs->expired[i] == z)
+			return true;
+	return false;
 }

@@ -8,6 +8,7 @@
 #ifndef ANS_ZONE_ZONESET_H
 #define ANS_ZONE_ZONESET_H
 
+#include <stdbool.h>
 #include <stddef.h>
 #include <stdint.h>
 
@@ -28,6 +29,16 @@ const struct ans_zone *ans_zoneset_find(const struct ans_zoneset *zs,
 
 size_t ans_zoneset_count(const struct ans_zoneset *zs);
 struct ans_zone *ans_zoneset_get(const struct ans_zoneset *zs, size_t i);
+
+/* Marks zone i as expired (a secondary whose copy outlived its SOA expire
+ * timer, RFC 1035 §3.3.13): queries for it get SERVFAIL. Only before the
+ * set is published (it is immutable afterwards). Errors: ANS_EINVAL,
+ * ANS_ENOMEM. (Added for the secondary role, issue 3.) */
+int ans_zoneset_set_expired(struct ans_zoneset *zs, size_t i) ANS_WUR;
+
+/* Whether `z` (a zone of the set) is marked expired. Thread-safe,
+ * allocation-free; one comparison when no zone is expired. */
+bool ans_zoneset_is_expired(const struct ans_zoneset *zs, const struct ans_zone *z);
 
 /* Frees the set, not the zones. NULL is fine. */
 void ans_zoneset_free(struct ans_zoneset *zs);

@@ -1,0 +1,129 @@
+# SPDX-License-Identifier: MIT
+"""anynsd as a primary keeps a journal: every reload that changes a zone
+becomes a journal entry in LMDB (storage/anyns.mdb) and IXFR answers from it;
+a changed zone whose serial did not increase is refused; the journal is
+bounded and survives a restart."""
+import time
+
+import dns.message
+import dns.name
+import dns.query
+import dns.rdatatype
+import dns.rcode
+
+ZONE = "example.com."
+
+
+def zone_text(serial, hosts):
+    lines = ["$ORIGIN example.com.", "$TTL 300",
+             "@ SOA ns1 host %d 3600 600 86400 60" % serial,
+             "@ NS ns1", "ns1 A 192.0.2.1"]
+    lines += ["h%d A 10.0.0.%d" % (i, i) for i in hosts]
+    return "\n".join(lines) + "\n"
+
+
+def config(d, port, zone_path, max_entries=100):
+    return "\n".join([
+        "server:", '  listen: "127.0.0.1@%d"' % port, "  workers: 1",
+        '  storage: "%s"' % (d / "storage"),
+        "acl:", "  - { id: local, address: 127.0.0.1, action: transfer }",
+        "zone:", "  - domain: example.com", '    file: "%s"' % zone_path,
+        "    acl: local", "    journal-max-entries: %d" % max_entries,
+    ]) + "\n"
+
+
+def ixfr(srv, serial, tcp=True):
+    q = dns.message.make_query(ZONE, "IXFR")
+    q.authority.append(dns.rrset.from_text(
+        ZONE, 0, "IN", "SOA", "ns1.example.com. host.example.com. %d 0 0 0 0" % serial))
+    if not tcp:
+        import socket
+        with socket.socket(socket.AF_INET, socket.SOCK_DGRAM) as s:
+            s.settimeout(3)
+            s.sendto(q.to_wire(), (srv.addr, srv.port))
+            wire = s.recv(65535)
+        return [dns.message.from_wire(wire, one_rr_per_rrset=True)]
+    msgs = []
+    for m in dns.query.xfr(srv.addr, ZONE, rdtype=dns.rdatatype.IXFR, serial=serial,
+                           port=srv.port, timeout=5, lifetime=10):
+        msgs.append(m)
+    return msgs
+
+
+def answer_rrs(msgs):
+    return [(rr.name.derelativize(dns.name.from_text(ZONE)).to_text(), rr.rdtype, rd.to_text())
+            for m in msgs for rr in m.answer for rd in rr]
+
+
+def wait_serial(srv, serial, timeout=5):
+    deadline = time.monotonic() + timeout
+    while time.monotonic() < deadline:
+        r = srv.query(ZONE, "SOA")
+        if r.answer and r.answer[0][0].serial == serial:
+            return
+        time.sleep(0.05)
+    raise AssertionError("serial %d not served" % serial)
+
+
+def change(srv, path, serial, hosts):
+    time.sleep(0.01)
+    path.write_text(zone_text(serial, hosts))
+    srv.reload()
+
+
+def start(anynsd, tmp_path, max_entries=100):
+    import peers
+    port = peers.free_port()
+    d = tmp_path / "p"
+    d.mkdir(exist_ok=True)
+    path = d / "z.zone"
+    if not path.exists():
+        path.write_text(zone_text(10, [1, 2]))
+    srv = anynsd(config=config(d, port, path, max_entries), port=port)
+    return srv, path
+
+
+def test_ixfr_from_journal(anynsd, tmp_path):
+    srv, path = start(anynsd, tmp_path)
+    change(srv, path, 11, [1, 3])
+    wait_serial(srv, 11)
+    change(srv, path, 12, [1, 3, 4])
+    wait_serial(srv, 12)
+    rrs = answer_rrs(ixfr(srv, 10))
+    soas = [r for r in rrs if r[1] == dns.rdatatype.SOA]
+    # SOA 12, (SOA 10, -h2, SOA 11, +h3), (SOA 11, SOA 12, +h4), SOA 12
+    assert [s[2].split()[2] for s in soas] == ["12", "10", "11", "11", "12", "12"]
+    assert ("h2.example.com.", dns.rdatatype.A, "10.0.0.2") in rrs
+    assert ("h4.example.com.", dns.rdatatype.A, "10.0.0.4") in rrs
+    assert len(rrs) == 9
+    # From 11: one changeset. Over UDP it fits: the incremental answer.
+    assert len(answer_rrs(ixfr(srv, 11))) == 5
+    assert len(answer_rrs(ixfr(srv, 11, tcp=False))) == 5
+    # Not covered: AXFR-style (SOA, NS, A x4, SOA).
+    assert len(answer_rrs(ixfr(srv, 5))) == 7
+    assert "journal" not in srv.log() or "not stored" not in srv.log()
+
+
+def test_serial_not_increased_is_refused(anynsd, tmp_path):
+    srv, path = start(anynsd, tmp_path)
+    change(srv, path, 10, [1, 2, 3])
+    deadline = time.monotonic() + 5
+    while "reload refused" not in srv.log() and time.monotonic() < deadline:
+        time.sleep(0.05)
+    assert "zone example.com., reload refused, zone changed but serial 10 -> 10" in srv.log()
+    r = srv.query("h3.example.com.", "A")
+    assert r.rcode() == dns.rcode.NXDOMAIN
+
+
+def test_journal_bounded_and_kept_across_restart(anynsd, tmp_path):
+    srv, path = start(anynsd, tmp_path, max_entries=2)
+    for s in (11, 12, 13):
+        change(srv, path, s, [1, 2, s])
+        wait_serial(srv, s)
+    # Only 11->12 and 12->13 are kept: from 10 the answer is AXFR-style.
+    assert len(answer_rrs(ixfr(srv, 10))) == 7
+    assert len([r for r in answer_rrs(ixfr(srv, 11)) if r[1] == dns.rdatatype.SOA]) == 6
+    srv.stop()
+    srv2, _ = start(anynsd, tmp_path, max_entries=2)
+    assert "journal, 2 changes, serial 11 -> 13" in srv2.log()
+    assert len([r for r in answer_rrs(ixfr(srv2, 11)) if r[1] == dns.rdatatype.SOA]) == 6
