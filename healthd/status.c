@@ -37,6 +37,24 @@ struct client {
 
 static struct client clients[MAX_CLIENTS];
 
+/* Copies `s` for a JSON string: quotes, backslashes and control bytes
+ * (from probe and speaker texts) escaped. */
+static const char *esc(const char *s, char *out, size_t size)
+{
+	size_t n = 0;
+	for (; *s && n + 7 < size; s++) {
+		unsigned char c = (unsigned char)*s;
+		if (c == '"' || c == '\\')
+			n += (size_t)snprintf(out + n, size - n, "\\%c", c);
+		else if (c < 0x20)
+			n += (size_t)snprintf(out + n, size - n, "\\u%04x", c);
+		else
+			out[n++] = (char)c;
+	}
+	out[n] = '\0';
+	return out;
+}
+
 #define APPEND(...) do { if (n < size) n += (size_t)snprintf(buf + n, size - n, __VA_ARGS__); } while (0)
 
 static size_t status_json(const struct hd_daemon *d, char *buf, size_t size)
@@ -44,12 +62,14 @@ static size_t status_json(const struct hd_daemon *d, char *buf, size_t size)
 	const struct hd_policy *p = &d->policy;
 	int64_t now = hd_now_ms();
 	size_t n = 0;
+	char e1[512], e2[512];
 	APPEND("{\"identity\":\"%s\",\"state\":\"%s\",\"announced\":%s,\"gshut\":%s,"
 	       "\"reason\":\"%s\",\"since_ms\":%lld,\"flaps\":%d,\"hold_down_ms\":%lld,"
 	       "\"hold_down_left_ms\":%lld,\"speaker\":\"%s\",\"speaker_ok\":%s,\"probes\":[",
-	       d->conf->healthd.identity, hd_state_name(p->state),
+	       esc(d->conf->healthd.identity, e1, sizeof(e1)), hd_state_name(p->state),
 	       d->wanted != HD_ACTION_WITHDRAW ? "true" : "false",
-	       d->wanted == HD_ACTION_ANNOUNCE_GSHUT ? "true" : "false", p->reason,
+	       d->wanted == HD_ACTION_ANNOUNCE_GSHUT ? "true" : "false",
+	       esc(p->reason, e2, sizeof(e2)),
 	       (long long)(now - p->since_ms), p->flaps, (long long)p->hold_len_ms,
 	       (long long)(p->hold_until_ms > now ? p->hold_until_ms - now : 0),
 	       d->speaker.ops->name, d->applied ? "true" : "false");
@@ -57,7 +77,8 @@ static size_t status_json(const struct hd_daemon *d, char *buf, size_t size)
 		const struct hd_probe *pr = &d->probes[i];
 		APPEND("%s{\"id\":\"%s\",\"ok\":%s,\"last\":\"%s\",\"runs\":%llu,"
 		       "\"failures\":%llu,\"ok_run\":%d,\"fail_run\":%d}", i ? "," : "",
-		       pr->conf->id, pr->last_ok ? "true" : "false", pr->last_why,
+		       esc(pr->conf->id, e1, sizeof(e1)), pr->last_ok ? "true" : "false",
+		       esc(pr->last_why, e2, sizeof(e2)),
 		       (unsigned long long)pr->runs, (unsigned long long)pr->failures,
 		       p->probes[i].ok_run, p->probes[i].fail_run);
 	}
@@ -67,7 +88,7 @@ static size_t status_json(const struct hd_daemon *d, char *buf, size_t size)
 		const struct hd_transition *t = &d->history[i % HD_HISTORY];
 		APPEND("%s{\"time\":%lld,\"from\":\"%s\",\"to\":\"%s\",\"reason\":\"%s\"}",
 		       i > first ? "," : "", (long long)t->wall, hd_state_name(t->from),
-		       hd_state_name(t->to), t->reason);
+		       hd_state_name(t->to), esc(t->reason, e1, sizeof(e1)));
 	}
 	APPEND("]}\n");
 	return n < size ? n : size - 1;

@@ -159,12 +159,31 @@ static void test_example_file(void **state)
 	hd_conf_free(c);
 }
 
+/* doc/healthd-config.md is what `anyns-healthd --config-reference` prints. */
+static void test_reference_up_to_date(void **state)
+{
+	(void)state;
+	static char printed[65536], file[65536];
+	FILE *out = fmemopen(printed, sizeof(printed) - 1, "w");
+	hd_conf_print_reference(out);
+	fclose(out);
+	FILE *in = fopen("doc/healthd-config.md", "r");
+	assert_non_null(in);
+	size_t n = fread(file, 1, sizeof(file) - 1, in);
+	fclose(in);
+	file[n] = '\0';
+	if (strcmp(printed, file) != 0)
+		fail_msg("doc/healthd-config.md is stale: run build/anyns-healthd "
+			 "--config-reference > doc/healthd-config.md");
+}
+
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
 		cmocka_unit_test(test_bad),
 		cmocka_unit_test(test_good),
 		cmocka_unit_test(test_example_file),
+		cmocka_unit_test(test_reference_up_to_date),
 	};
 	return cmocka_run_group_tests(tests, NULL, NULL);
 }
