@@ -21,6 +21,7 @@
 #include "anynsd/version.h"
 #include "anynsd/worker.h"
 #include "anynsd/xfr/store.h"
+#include "anynsd/xfr/xfrd.h"
 #include "anynsd/zones.h"
 
 enum mode { MODE_RUN, MODE_CHECK, MODE_VERSION, MODE_REFERENCE };
@@ -171,10 +172,16 @@ static int serve(const struct conf *conf, int sfd)
 		if (store_open(&st, conf->server.storage, why, sizeof(why)) != ANS_OK)
 			log_error("server, storage not opened (%s): no journal, no stored copies",
 				  why);
-		zones_set_store(srv.zones, st, NULL, NULL);
+		rc = xfrd_new(&srv.xfrd, &srv, st);
+	}
+	if (rc == ANS_OK) {
+		zones_set_store(srv.zones, st, xfrd_changed, srv.xfrd);
 		/* Like Knot: a zone that fails is not served, the others are. */
 		zones_load(srv.zones);
 		rc = start_workers(ws, n, &srv);
+	}
+	if (rc == ANS_OK) {
+		rc = xfrd_start(srv.xfrd);
 	}
 	if (rc == ANS_OK) {
 		log_started(conf);
@@ -185,6 +192,7 @@ static int serve(const struct conf *conf, int sfd)
 		ssize_t w = write(srv.stop_fd, &one, sizeof(one));
 		(void)w;
 	}
+	xfrd_free(srv.xfrd);   /* joins: the stop eventfd was written */
 	for (size_t i = 0; ws && i < n; i++)
 		worker_join(&ws[i]);
 	for (size_t i = 0; ws && i < n; i++)

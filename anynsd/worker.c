@@ -62,10 +62,8 @@ size_t worker_answer(struct worker *w, const struct ans_zoneset *zs,
 	 * the answer module answers every TSIG-signed query NOTAUTH. */
 	if (info.is_xfr && tr == ANS_TRANSPORT_UDP && info.qtype == ANS_TYPE_AXFR)
 		return ans_answer_error(q, q_len, RCODE_NOTIMP, out, out_size);
-	if (info.is_xfr || info.rcode == RCODE_NOTAUTH)
+	if (info.is_xfr || info.is_notify || info.rcode == RCODE_NOTAUTH)
 		return xfr_answer(w, zs, q, q_len, tr, peer, out, out_size, job);
-	if (info.is_notify)   /* incoming NOTIFY: with the secondary role */
-		return ans_answer_error(q, q_len, RCODE_REFUSED, out, out_size);
 	return len;
 }
 

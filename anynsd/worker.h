@@ -35,11 +35,13 @@ struct server {
 	atomic_long tcp_clients;      /* open connections, all workers */
 	struct ans_tsig_key *keys;    /* every configured key, contiguous */
 	size_t key_count;
+	struct xfrd *xfrd;            /* the transfer thread (NOTIFY in) */
 };
 
 struct udp_batch;
 struct tcp_conn;
 struct xfr_job;
+struct xfrd;
 
 struct tcp_pool {
 	struct tcp_conn *active;      /* open connections (doubly linked) */

@@ -34,6 +34,8 @@
 
 #include "anynsd/log.h"
 #include "anynsd/xfr/journal.h"
+#include "anynsd/xfr/xfrd.h"
+#include "lib/base/wire.h"
 #include "lib/wire/rdata.h"
 #include "lib/wire/tsig.h"
 #include "lib/xfr/axfr_out.h"
@@ -208,6 +210,41 @@ static size_t answer_xfr(struct req *r, const struct ans_zone *z, struct xfr_job
 	return start_tcp(r, &xr, z, job);
 }
 
+/* Incoming NOTIFY (RFC 1996 §3.7): for a secondary zone, from an address
+ * (and key) its acls allow with `action: notify`, answered NOERROR AA and
+ * handed to the transfer thread, which refreshes at once. Not allowed:
+ * REFUSED. A zone we are not a secondary for: NOTAUTH, as Knot. */
+static size_t answer_notify(struct req *r)
+{
+	const struct conf *c = r->w->srv->conf;
+	uint8_t name[ANS_NAME_MAX];
+	char zone[ANS_NAME_TEXT_MAX], peer[CONF_ADDR_TEXT_MAX];
+	size_t pos = 12, nl;
+	if (r->q_len < 12 || ans_get_u16(r->q + 4) != 1 ||
+	    ans_name_parse(r->q, r->q_len, &pos, name, &nl) != ANS_OK)
+		return refuse(r, RCODE_FORMERR);
+	ans_name_lower(name);
+	zone_text(name, zone, sizeof(zone));
+	xfr_peer_text(r->peer, peer, sizeof(peer));
+	const struct conf_zone *cz = conf_zone_find(c, name);
+	if (!cz || cz->primary_count == 0) {
+		log_info("zone %s, NOTIFY from %s, not a secondary zone, NOTAUTH", zone, peer);
+		return refuse(r, RCODE_NOTAUTH);
+	}
+	if (!conf_acl_allows(cz, r->peer, r->key, CONF_ACTION_NOTIFY)) {
+		log_info("zone %s, NOTIFY from %s, refused (not allowed by acl%s)", zone, peer,
+			 r->key ? "" : ", unsigned");
+		return refuse(r, RCODE_REFUSED);
+	}
+	log_info("zone %s, NOTIFY from %s, refreshing", zone, peer);
+	if (r->w->srv->xfrd)
+		xfrd_notify(r->w->srv->xfrd, (size_t)(cz - c->zones));
+	size_t len = ans_answer_error(r->q, r->q_len, 0, r->out, r->out_size - ANS_TSIG_RR_MAX);
+	if (len >= 12)
+		r->out[2] |= 0x04;   /* AA */
+	return sign_single(r, len);
+}
+
 /* The request without its TSIG RR, answered again by the answer module. */
 static size_t answer_verified(struct req *r, const struct ans_tsig_result *res,
 			      struct xfr_job **job)
@@ -227,11 +264,11 @@ static size_t answer_verified(struct req *r, const struct ans_tsig_result *res,
 	if (info.is_xfr && info.zone)
 		return answer_xfr(r, info.zone, job);
 	if (info.is_notify)
-		return refuse(r, RCODE_REFUSED);
+		return answer_notify(r);
 	return sign_single(r, out_len);
 }
 
-static size_t answer_signed(struct req *r, struct xfr_job **job)
+static size_t answer_signed(struct req *r, bool is_notify, struct xfr_job **job)
 {
 	const struct server *srv = r->w->srv;
 	struct ans_tsig_result res;
@@ -252,6 +289,8 @@ static size_t answer_signed(struct req *r, struct xfr_job **job)
 				       r->out_size - ANS_TSIG_RR_MAX);
 		if (len && ans_tsig_sign_error(r->out, &len, r->out_size, &res, now) != ANS_OK)
 			len = 0;
+	} else if (rc == ANS_ENOTFOUND && is_notify) {
+		len = answer_notify(r);   /* an unsigned NOTIFY */
 	} else {
 		len = ans_answer_error(r->q, r->q_len, RCODE_FORMERR, r->out, r->out_size);
 	}
@@ -273,7 +312,7 @@ size_t xfr_answer(struct worker *w, const struct ans_zoneset *zs,
 		return 0;
 	if (info.is_xfr && info.zone)
 		return answer_xfr(&r, info.zone, job);
-	return answer_signed(&r, job);
+	return answer_signed(&r, info.is_notify, job);
 }
 
 int xfr_job_next(struct xfr_job *j, uint8_t *buf, size_t size, size_t *len)
