@@ -7,6 +7,7 @@
  *   anyns-healthd --config-reference          print the option reference
  *   anyns-healthd ctl -s SOCK [--json] status|drain|undrain|metrics
  */
+#include <errno.h>
 #include <getopt.h>
 #include <stdio.h>
 #include <stdlib.h>
