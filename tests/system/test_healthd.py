@@ -95,8 +95,13 @@ class Node:
         ports = dict(node_port=free_port(self.node_ip), peer_port=free_port(self.peer_ip))
         fmt = dict(n=n, prefix=PREFIX, tun=self.tun, node=self.node_ip,
                    peer=self.peer_ip, **ports)
-        self.node_bird = Bird(tmp_path, "node", NODE_CONF.format(**fmt))
-        self.peer_bird = Bird(tmp_path, "peer", PEER_CONF.format(**fmt))
+        self.node_bird = self.peer_bird = self.proc = None
+        try:
+            self.node_bird = Bird(tmp_path, "node", NODE_CONF.format(**fmt))
+            self.peer_bird = Bird(tmp_path, "peer", PEER_CONF.format(**fmt))
+        except Exception:
+            self.stop()                # nothing started is left behind
+            raise
         self.anynsd = anynsd(zones={"example.com.": ZONE})
         self.pidfile = tmp_path / "anynsd.pid"
         self.pidfile.write_text("%d\n" % self.anynsd.pid)
@@ -118,8 +123,11 @@ class Node:
             "  - { id: anynsd, type: process, pidfile: %s, interval: 1s }\n"
             % self.pidfile) + extra)
         self.log = tmp_path / "healthd.log"
-        self.proc = None
-        self.wait_established()
+        try:
+            self.wait_established()
+        except AssertionError:
+            self.stop()
+            raise
 
     def start(self):
         self.proc = subprocess.Popen([str(HEALTHD), "-c", str(self.conf)],
@@ -169,7 +177,8 @@ class Node:
             self.proc.kill()
             self.proc.wait()
         for b in (self.node_bird, self.peer_bird):
-            b.stop()
+            if b:
+                b.stop()
 
 
 @pytest.fixture
