@@ -213,7 +213,8 @@ static size_t answer_xfr(struct req *r, const struct ans_zone *z, struct xfr_job
 /* Incoming NOTIFY (RFC 1996 §3.7): for a secondary zone, from an address
  * (and key) its acls allow with `action: notify`, answered NOERROR AA and
  * handed to the transfer thread, which refreshes at once. Not allowed:
- * REFUSED. A zone we are not a secondary for: NOTAUTH, as Knot. */
+ * REFUSED (the acl is checked first, so probing tells nothing). A zone
+ * we do not serve, or serve as primary: NOTAUTH. */
 static size_t answer_notify(struct req *r)
 {
 	const struct conf *c = r->w->srv->conf;
@@ -227,14 +228,16 @@ static size_t answer_notify(struct req *r)
 	zone_text(name, zone, sizeof(zone));
 	xfr_peer_text(r->peer, peer, sizeof(peer));
 	const struct conf_zone *cz = conf_zone_find(c, name);
-	if (!cz || cz->primary_count == 0) {
-		log_info("zone %s, NOTIFY from %s, not a secondary zone, NOTAUTH", zone, peer);
+	if (!cz)
 		return refuse(r, RCODE_NOTAUTH);
-	}
 	if (!conf_acl_allows(cz, r->peer, r->key, CONF_ACTION_NOTIFY)) {
 		log_info("zone %s, NOTIFY from %s, refused (not allowed by acl%s)", zone, peer,
 			 r->key ? "" : ", unsigned");
 		return refuse(r, RCODE_REFUSED);
+	}
+	if (cz->primary_count == 0) {
+		log_info("zone %s, NOTIFY from %s, not a secondary zone, NOTAUTH", zone, peer);
+		return refuse(r, RCODE_NOTAUTH);
 	}
 	log_info("zone %s, NOTIFY from %s, refreshing", zone, peer);
 	if (r->w->srv->xfrd)

@@ -1,0 +1,172 @@
+# SPDX-License-Identifier: MIT
+"""A secondary whose primary misbehaves (a small fake primary over TCP/UDP):
+cut off mid-transfer, a broken stream, more than zone.max-size. The node
+never publishes what it got, keeps its old copy and retries later."""
+import socket
+import struct
+import threading
+import time
+
+import dns.message
+import dns.query
+import dns.rcode
+import dns.rrset
+import dns.zone
+
+import peers
+
+ZONE = "example.com."
+
+
+def zone_text(serial, hosts):
+    lines = ["$ORIGIN example.com.", "$TTL 300",
+             "@ SOA ns1 host %d 1 1 3600 60" % serial, "@ NS ns1", "ns1 A 192.0.2.1"]
+    lines += ["h%d A 10.0.%d.%d" % (i, i // 256, i % 256) for i in range(hosts)]
+    return "\n".join(lines) + "\n"
+
+
+class FakePrimary:
+    """Answers SOA over UDP/TCP; transfers per `mode`: good, cut, broken, big."""
+
+    def __init__(self, serial, hosts=3, mode="good"):
+        self.zone = dns.zone.from_text(zone_text(serial, hosts), ZONE, relativize=False)
+        self.mode = mode
+        self.port = peers.free_port()
+        self.stop = False
+        self.udp = socket.socket(socket.AF_INET, socket.SOCK_DGRAM)
+        self.udp.bind(("127.0.0.1", self.port))
+        self.udp.settimeout(0.2)
+        self.tcp = socket.socket(socket.AF_INET, socket.SOCK_STREAM)
+        self.tcp.setsockopt(socket.SOL_SOCKET, socket.SO_REUSEADDR, 1)
+        self.tcp.bind(("127.0.0.1", self.port))
+        self.tcp.listen(8)
+        self.tcp.settimeout(0.2)
+        self.transfers = 0
+        self.threads = [threading.Thread(target=f, daemon=True)
+                        for f in (self.serve_udp, self.serve_tcp)]
+        for t in self.threads:
+            t.start()
+
+    def soa_response(self, q):
+        r = dns.message.make_response(q)
+        r.answer.append(self.zone.find_rrset(ZONE, "SOA").copy())
+        r.answer[0].name = dns.name.from_text(ZONE)
+        return r
+
+    def serve_udp(self):
+        while not self.stop:
+            try:
+                data, peer = self.udp.recvfrom(4096)
+            except socket.timeout:
+                continue
+            q = dns.message.from_wire(data)
+            self.udp.sendto(self.soa_response(q).to_wire(), peer)
+
+    def xfr_messages(self, q):
+        soa = self.zone.find_rrset(ZONE, "SOA")
+        rrs = [soa]
+        for name, node in self.zone.nodes.items():
+            for rds in node.rdatasets:
+                if rds.rdtype == dns.rdatatype.SOA:
+                    continue
+                rrs.append(dns.rrset.from_rdata_list(name.derelativize(self.zone.origin),
+                                                     rds.ttl, list(rds)))
+        rrs.append(soa)
+        msgs = []
+        for i in range(0, len(rrs), 50):
+            r = dns.message.make_response(q)
+            r.flags |= dns.flags.AA
+            for rr in rrs[i:i + 50]:
+                rr = rr.copy()
+                rr.name = rr.name.derelativize(self.zone.origin)
+                r.answer.append(rr)
+            msgs.append(r.to_wire())
+        return msgs
+
+    def serve_tcp(self):
+        while not self.stop:
+            try:
+                c, _ = self.tcp.accept()
+            except socket.timeout:
+                continue
+            with c:
+                c.settimeout(2)
+                try:
+                    n = struct.unpack("!H", c.recv(2))[0]
+                    q = dns.message.from_wire(c.recv(n))
+                except Exception:
+                    continue
+                if q.question[0].rdtype == dns.rdatatype.SOA:
+                    w = self.soa_response(q).to_wire()
+                    c.sendall(struct.pack("!H", len(w)) + w)
+                    continue
+                self.transfers += 1
+                msgs = self.xfr_messages(q)
+                if self.mode == "cut":
+                    msgs = msgs[:1]
+                elif self.mode == "broken":
+                    msgs[1] = msgs[1][:12] + b"\xff" * (len(msgs[1]) - 12)
+                try:
+                    for m in msgs:
+                        c.sendall(struct.pack("!H", len(m)) + m)
+                except OSError:
+                    pass   # the node gave up on the stream
+
+    def close(self):
+        self.stop = True
+        for t in self.threads:
+            t.join()
+        self.udp.close()
+        self.tcp.close()
+
+
+def node_conf(d, port, pport, max_size="1M"):
+    return "\n".join([
+        "server:", '  listen: "127.0.0.1@%d"' % port, "  workers: 1",
+        '  storage: "%s"' % (d / "storage"),
+        "remote:", '  - { id: fake, address: "127.0.0.1@%d" }' % pport,
+        "zone:", "  - domain: example.com", "    primary: fake", "    refresh-min: 1s",
+        "    max-size: %s" % max_size,
+    ]) + "\n"
+
+
+def serial_of(srv):
+    r = dns.query.udp(dns.message.make_query(ZONE, "SOA"), srv.addr, port=srv.port, timeout=1)
+    return r.answer[0][0].serial if r.answer else None
+
+
+def wait_for(fn, timeout=10):
+    deadline = time.monotonic() + timeout
+    while time.monotonic() < deadline:
+        if fn():
+            return
+        time.sleep(0.05)
+    raise AssertionError("condition not met")
+
+
+def test_faulty_primary_keeps_old_copy(anynsd, tmp_path):
+    fake = FakePrimary(10, hosts=300)
+    try:
+        d = tmp_path / "node"
+        d.mkdir()
+        port = peers.free_port()
+        node = anynsd(config=node_conf(d, port, fake.port, max_size="64K"), port=port)
+        wait_for(lambda: serial_of(node) == 10)
+        for mode, words in (("cut", "connection closed"), ("broken", "failed (")):
+            fake.zone = dns.zone.from_text(zone_text(11, 300), ZONE, relativize=False)
+            fake.mode = mode
+            before = fake.transfers
+            # two rounds: IXFR -> AXFR fallback, then a retry after SOA retry (1 s)
+            wait_for(lambda: fake.transfers >= before + 3)
+            assert serial_of(node) == 10, node.log()
+            assert words in node.log()
+        fake.mode = "good"
+        fake.zone = dns.zone.from_text(zone_text(12, 3000), ZONE, relativize=False)   # > 64K
+        before = fake.transfers
+        wait_for(lambda: fake.transfers >= before + 2)
+        assert serial_of(node) == 10
+        assert "failed (transfer larger than 65536 bytes)" in node.log()
+        fake.zone = dns.zone.from_text(zone_text(13, 5), ZONE, relativize=False)
+        wait_for(lambda: serial_of(node) == 13)
+    finally:
+        fake.close()
