@@ -64,6 +64,8 @@ struct zone_slot {
 	struct jchain *next_chain;   /* replaces `chain` with `next` */
 	bool has_next_chain;
 	bool is_secondary;           /* filled by transfers, not by its file */
+	struct ans_zone *placeholder;  /* empty, published expired while a
+					* secondary has no copy: SERVFAIL */
 	bool expired;                /* answer SERVFAIL */
 	bool changed;                /* serial changed in this publication */
 };
@@ -287,8 +289,21 @@ static size_t load_changed(struct zones *z)
 	return failed;
 }
 
+/* A secondary zone with no copy yet is in the set as an empty zone marked
+ * expired, so its names get SERVFAIL (as Knot and BIND answer for a zone
+ * they are configured for but cannot serve), not REFUSED (a zone we do not
+ * serve at all). Built once per slot, freed with the zones. */
+static struct ans_zone *placeholder(struct zone_slot *s)
+{
+	struct ans_zone_builder *b = NULL;
+	if (!s->placeholder && ans_zone_builder_new(&b, s->cz->domain.wire) == ANS_OK &&
+	    ans_zone_builder_finish(b, NULL, &s->placeholder) != ANS_OK)
+		s->placeholder = NULL;
+	return s->placeholder;
+}
+
 /* Step 3: the set over current snapshots, new ones where loaded; expired
- * zones marked. */
+ * zones marked, placeholders of secondaries without a copy too. */
 static int build_set(struct zones *z, struct ans_zoneset **out)
 {
 	struct ans_zone **list = calloc(z->count ? z->count : 1, sizeof(*list));
@@ -297,16 +312,21 @@ static int build_set(struct zones *z, struct ans_zoneset **out)
 	size_t n = 0;
 	for (size_t i = 0; i < z->count && rc == ANS_OK; i++) {
 		struct zone_slot *s = &z->slots[i];
-		if (s->next || s->zone) {
+		struct ans_zone *zone = s->next ? s->next : s->zone;
+		if (!zone && s->is_secondary)
+			zone = placeholder(s);
+		if (zone) {
 			slot_of[n] = i;
-			list[n++] = s->next ? s->next : s->zone;
+			list[n++] = zone;
 		}
 	}
 	if (rc == ANS_OK)
 		rc = ans_zoneset_new(out, list, n);
-	for (size_t k = 0; k < n && rc == ANS_OK; k++)
-		if (z->slots[slot_of[k]].expired)
+	for (size_t k = 0; k < n && rc == ANS_OK; k++) {
+		const struct zone_slot *s = &z->slots[slot_of[k]];
+		if (s->expired || list[k] == s->placeholder)
 			rc = ans_zoneset_set_expired(*out, k);
+	}
 	if (rc != ANS_OK && *out) {
 		ans_zoneset_free(*out);
 		*out = NULL;
@@ -551,6 +571,7 @@ void zones_free(struct zones *z)
 	ans_zoneset_free(z->published);
 	for (size_t i = 0; i < z->count; i++) {
 		ans_zone_free(z->slots[i].zone);
+		ans_zone_free(z->slots[i].placeholder);
 		jchain_unref(z->slots[i].chain);
 	}
 	pthread_mutex_destroy(&z->pub_lock);

@@ -3,7 +3,8 @@
  * NOTIFY out (RFC 1996): when a zone's serial changes (reload, received
  * transfer, first load, as Knot does on load), every address of every
  * `notify:` remote gets a NOTIFY over UDP: opcode NOTIFY, AA, the zone's
- * SOA question (§3.7), signed with the remote's key when it has one. It is
+ * SOA question and its current SOA in the answer section (§3.7, "MAY",
+ * as Knot and BIND send it: a secondary may skip its SOA query), signed with the remote's key when it has one. It is
  * resent after 1 s, then 2, 4, 8 s (§3.6: retry until acknowledged, with
  * a bound); a newer serial replaces a pending one. The answer must match
  * the ID, be a NOTIFY response and verify (TSIG); NOERROR acknowledges.
@@ -17,7 +18,11 @@
 #include <time.h>
 #include <unistd.h>
 
+#include <urcu/urcu-memb.h>
+
 #include "anynsd/log.h"
+#include "anynsd/worker.h"
+#include "anynsd/zones.h"
 #include "lib/base/wire.h"
 #include "lib/name/name.h"
 #include "lib/wire/rdata.h"
@@ -33,6 +38,35 @@ void notify_stop(struct ntfy *n)
 	n->active = false;
 }
 
+/* Appends the served SOA of the zone as the answer RR (owner: a pointer
+ * to the question name). Read from the published set under an RCU read
+ * section: a reload in the main thread may retire the snapshot, but not
+ * before this section ends. Returns the new length (len: no SOA). */
+static size_t put_soa(struct ntfy *n, uint8_t *buf, size_t len, size_t cap)
+{
+	const uint8_t *apex = n->zone->cz->domain.wire;
+	urcu_memb_read_lock();
+	const struct ans_zoneset *zs = zones_read(n->zone->x->srv->zones);
+	const struct ans_zone *z = zs ? ans_zoneset_find(zs, apex) : NULL;
+	const struct ans_rrset *soa = z && ans_name_equal(z->apex, apex) ? ans_zone_soa(z) : NULL;
+	if (soa && soa->count == 1) {
+		uint16_t rdlen = ans_get_u16(soa->rdata);
+		if (len + 12 + rdlen <= cap) {
+			uint8_t *p = buf + len;
+			ans_put_u16(p, 0xC00C);
+			ans_put_u16(p + 2, ANS_TYPE_SOA);
+			ans_put_u16(p + 4, ANS_CLASS_IN);
+			ans_put_u32(p + 6, soa->ttl);
+			ans_put_u16(p + 10, rdlen);
+			memcpy(p + 12, soa->rdata + 2, rdlen);
+			len += 12 + rdlen;
+			ans_put_u16(buf + 6, 1);
+		}
+	}
+	urcu_memb_read_unlock();
+	return len;
+}
+
 /* Writes the NOTIFY query; returns its length (0: failed). */
 static size_t build(struct ntfy *n, uint8_t *buf, size_t cap)
 {
@@ -45,7 +79,7 @@ static size_t build(struct ntfy *n, uint8_t *buf, size_t cap)
 	memcpy(buf + 12, apex, nl);
 	ans_put_u16(buf + 12 + nl, ANS_TYPE_SOA);
 	ans_put_u16(buf + 14 + nl, ANS_CLASS_IN);
-	size_t len = 16 + nl;
+	size_t len = put_soa(n, buf, 16 + nl, cap - ANS_TSIG_RR_MAX);
 	ans_tsig_ctx_free(&n->tsig);
 	ans_tsig_ctx_init(&n->tsig);
 	const struct conf_key *k = n->remote->key_ref;
@@ -57,7 +91,7 @@ static size_t build(struct ntfy *n, uint8_t *buf, size_t cap)
 
 static void send_one(struct ntfy *n)
 {
-	uint8_t buf[16 + ANS_NAME_MAX + ANS_TSIG_RR_MAX];
+	uint8_t buf[16 + ANS_NAME_MAX + 12 + 2 * ANS_NAME_MAX + 20 + ANS_TSIG_RR_MAX];
 	const char *zone = n->zone->cz->domain.text;
 	if (n->fd < 0 && xfrd_socket(n->addr, n->remote, SOCK_DGRAM, &n->fd) != ANS_OK) {
 		log_warning("zone %s, NOTIFY to %s@%s, failed (socket)", zone, n->remote->id,

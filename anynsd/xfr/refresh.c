@@ -9,7 +9,7 @@
  *
  * Targets are the zone's primaries' addresses in order, starting with the
  * one that answered last. A failure moves to the next target; a failed
- * IXFR (error, "use AXFR" single SOA then close, NOTIMP, a changeset that
+ * IXFR (error, "use AXFR" single SOA (at once), NOTIMP, a changeset that
  * does not apply) is retried once as AXFR on the same target. When every
  * target failed, the next try is after the SOA retry interval.
  * Every response is verified with the remote's key when it has one, each
@@ -453,7 +453,16 @@ static void on_xfr(struct exch *e, uint8_t *m, size_t len)
 		return fail(e, e->why);
 	}
 	if (ans_xfr_in_is_done(e->xin))
-		transfer_done(e);
+		return transfer_done(e);
+	/* RFC 1995 §4: one SOA newer than ours, alone, is the primary saying
+	 * it has no increments for us: ask for AXFR now rather than wait for
+	 * the stream to end or time out (Knot and BIND do the same). */
+	if (e->qtype == ANS_TYPE_IXFR && !e->tried_axfr && ans_xfr_in_is_single_soa(e->xin)) {
+		log_info("zone %s, IXFR from %s@%s, no increments (single SOA), trying AXFR",
+			 e->zone->cz->domain.text, e->remote->id, e->addr->text);
+		e->tried_axfr = true;
+		begin_phase(e, PH_XFR, ANS_TYPE_AXFR);
+	}
 }
 
 /* One complete message; returns false when the exchange ended. */

@@ -106,6 +106,13 @@ bool ans_xfr_in_is_done(const struct ans_xfr_in *x)
 	return x->state == S_DONE && !x->err;
 }
 
+bool ans_xfr_in_is_single_soa(const struct ans_xfr_in *x)
+{
+	/* S_FIRST: the first SOA was newer than ours (else S_DONE). */
+	return !x->err && x->conf.qtype == ANS_TYPE_IXFR && x->state == S_FIRST &&
+	       x->msg_count == 1 && x->rr_count == 1;
+}
+
 const char *ans_xfr_in_reason(const struct ans_xfr_in *x)
 {
 	return x->reason;

@@ -79,6 +79,13 @@ int ans_xfr_in_feed(struct ans_xfr_in *x, const uint8_t *msg, size_t len) ANS_WU
 /* True once the final SOA (or the single up-to-date SOA) was seen. */
 bool ans_xfr_in_is_done(const struct ans_xfr_in *x);
 
+/* True when an IXFR's first message held one record, the zone's SOA with
+ * a serial newer than the base, and nothing else: the primary's "use AXFR"
+ * answer (RFC 1995 §4: it cannot give increments; BIND and Knot then ask
+ * for AXFR). The caller may stop at once and ask for AXFR instead of
+ * waiting for the stream to end. False for AXFR. (Added for issue 3.) */
+bool ans_xfr_in_is_single_soa(const struct ans_xfr_in *x);
+
 /* Ends the transfer: builds/applies and checks the zone into *res (caller
  * frees it with ans_xfr_in_result_free). Errors: the sticky feed error,
  * ANS_EMALF when the stream stopped before its final SOA, those of
