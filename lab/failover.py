@@ -1,0 +1,233 @@
+# SPDX-License-Identifier: MIT
+"""Failover measurement: a client queries the service address every 20 ms
+(lab/probe.py inside its namespace) while the driver breaks, then restores,
+the node that client reaches.
+
+Cases, each on the client's nearest node and restored before the next:
+  kill          SIGKILL anynsd           healthd's pidfd sees the exit -> withdraw
+  hang          SIGSTOP anynsd           the DNS probe times out (fall 2 x 100 ms)
+  node-silent   SIGKILL the node's BIRD  BFD (100 ms x 3) on the router drops the session
+  healthd-kill  SIGKILL anyns-healthd    its tun device vanishes, BIRD drops the route
+  recover       every restore above      the node announces again; queries lost on return
+
+What is measured (monotonic clock, shared by every namespace):
+  gap_ms  failure cases: from the event to the send time of the first query
+          answered by another node (the failover time; resolution one query
+          interval).  recover: the longest stretch of unanswered queries while
+          the node came back (0 when none was lost).
+  lost    queries without an answer within the probe timeout (250 ms).
+  from/to the NSID answering before the event and at the end of the window.
+For node-silent and healthd-kill the old node's anynsd still answers until the
+route moves, so `lost` is normally 0 there: gap_ms is what a client would lose
+if the node had really gone silent.
+"""
+import json
+import signal
+import statistics
+import subprocess
+import sys
+import threading
+import time
+
+import labnet as L
+
+INTERVAL_MS = 20
+TIMEOUT_MS = 250
+CASES = ("kill", "hang", "node-silent", "healthd-kill")
+
+
+class Prober:
+    """lab/probe.py running in a client namespace; records its JSON lines."""
+
+    def __init__(self, client, interval=INTERVAL_MS, timeout=TIMEOUT_MS):
+        self.recs = []
+        self.proc = subprocess.Popen(
+            ["nsenter", "--net=" + L.nspath(client), "/usr/bin/python3",
+             str(L.ROOT / "lab" / "probe.py"), L.SERVICE, str(interval), str(timeout)],
+            stdout=subprocess.PIPE, text=True)
+        self.thread = threading.Thread(target=self._read, daemon=True)
+        self.thread.start()
+
+    def _read(self):
+        for line in self.proc.stdout:
+            self.recs.append(json.loads(line))
+
+    def answered(self):
+        return sorted((r for r in self.recs if r["ms"] is not None), key=lambda r: r["seq"])
+
+    def wait(self, pred, timeout):
+        """Polls pred(self) until true; False on timeout or a dead probe."""
+        deadline = time.monotonic() + timeout
+        while time.monotonic() < deadline and self.proc.poll() is None:
+            if pred(self):
+                return True
+            time.sleep(0.02)
+        return False
+
+    def stop(self):
+        self.proc.send_signal(signal.SIGTERM)
+        try:
+            self.proc.wait(timeout=3)
+        except subprocess.TimeoutExpired:
+            self.proc.kill()
+            self.proc.wait()
+        self.thread.join(timeout=2)
+        return sorted(self.recs, key=lambda r: r["seq"])
+
+
+def steady(nsid, n=10, after=0.0):
+    """Predicate: the last n answers (sent after `after`) all came from nsid
+    and none of the queries between them was lost."""
+    def pred(p):
+        recs = [r for r in sorted(p.recs, key=lambda r: r["seq"]) if r["sent"] >= after]
+        tail = recs[-n:]
+        return len(tail) == n and all(r["ms"] is not None and r["nsid"] == nsid for r in tail)
+    return pred
+
+
+def longest_outage(recs):
+    """Longest stretch of unanswered queries in ms (first lost to next answered)."""
+    worst, start = 0.0, None
+    for r in recs:
+        if r["ms"] is None:
+            start = r["sent"] if start is None else start
+        elif start is not None:
+            worst, start = max(worst, r["sent"] - start), None
+    if start is not None and recs:
+        worst = max(worst, recs[-1]["sent"] - start + INTERVAL_MS / 1000)
+    return round(worst * 1000)
+
+
+def analyse_failure(case, recs, t_event):
+    before = [r for r in recs if r["ms"] is not None and r["sent"] < t_event]
+    src = before[-1]["nsid"] if before else None
+    moved = [r for r in recs if r["ms"] is not None and r["sent"] >= t_event
+             and r["nsid"] != src]
+    answered = [r for r in recs if r["ms"] is not None]
+    return {"case": case,
+            "gap_ms": round((moved[0]["sent"] - t_event) * 1000) if moved else None,
+            "lost": sum(1 for r in recs if r["ms"] is None),
+            "from": src, "to": answered[-1]["nsid"] if answered else None,
+            "outage_ms": longest_outage(recs)}
+
+
+def analyse_recover(case, recs, t_event, home):
+    before = [r for r in recs if r["ms"] is not None and r["sent"] < t_event]
+    back = [r for r in recs if r["ms"] is not None and r["sent"] >= t_event
+            and r["nsid"] == home]
+    answered = [r for r in recs if r["ms"] is not None]
+    return {"case": case, "gap_ms": longest_outage(recs),
+            "lost": sum(1 for r in recs if r["ms"] is None),
+            "from": before[-1]["nsid"] if before else None,
+            "to": answered[-1]["nsid"] if answered else None,
+            "back_after_ms": round((back[0]["sent"] - t_event) * 1000) if back else None}
+
+
+def break_node(st, node, case):
+    pids = st["pids"]
+    if case == "kill":
+        L.kill(pids[node + "/anynsd"])
+    elif case == "hang":
+        L.kill(pids[node + "/anynsd"], signal.SIGSTOP)
+    elif case == "node-silent":
+        L.kill(pids[node + "/bird"])
+    elif case == "healthd-kill":
+        L.kill(pids[node + "/healthd"])
+
+
+def restore_node(st, node, case):
+    if case == "kill":
+        L.start_anynsd(st, node)
+    elif case == "hang":
+        L.kill(st["pids"][node + "/anynsd"], signal.SIGCONT)
+    elif case == "node-silent":
+        L.start_bird(st, node)
+    elif case == "healthd-kill":
+        L.start_healthd(st, node)
+
+
+def run_case(st, client, node, home, case, log):
+    p = Prober(client)
+    if not p.wait(steady(home, 15), 20):
+        p.stop()
+        raise RuntimeError("%s: %s is not answered by %s before the case" % (case, client, home))
+    t_event = time.monotonic()
+    break_node(st, node, case)
+    p.wait(lambda q: steady_other(q, home, t_event), 6)
+    time.sleep(0.3)                 # let the last queries time out or be answered
+    fail = analyse_failure(case, p.stop(), t_event)
+    log("%-13s gap %s ms, lost %d, longest outage %d ms, %s -> %s"
+        % (case, fail["gap_ms"], fail["lost"], fail["outage_ms"], fail["from"], fail["to"]))
+    p = Prober(client)
+    p.wait(lambda q: len(q.answered()) >= 5, 5)
+    t_restore = time.monotonic()
+    restore_node(st, node, case)
+    ok = p.wait(steady(home, 25, t_restore), 25)
+    time.sleep(0.3)
+    rec = analyse_recover("recover", p.stop(), t_restore, home)
+    log("  restore      lost %d, longest outage %d ms, %s -> %s, back after %s ms%s"
+        % (rec["lost"], rec["gap_ms"], rec["from"], rec["to"], rec["back_after_ms"],
+           "" if ok else " (NOT BACK)"))
+    return fail, rec
+
+
+def steady_other(p, home, t_event):
+    recs = [r for r in sorted(p.recs, key=lambda r: r["seq"]) if r["sent"] >= t_event]
+    tail = recs[-10:]
+    return len(tail) == 10 and all(r["ms"] is not None and r["nsid"] != home for r in tail)
+
+
+def one_run(st, client, node, home, log):
+    out, recovers = [], []
+    for case in CASES:
+        fail, rec = run_case(st, client, node, home, case, log)
+        out.append(fail)
+        recovers.append(rec)
+    out.append({"case": "recover", "gap_ms": max(r["gap_ms"] for r in recovers),
+                "lost": sum(r["lost"] for r in recovers),
+                "from": recovers[0]["from"], "to": recovers[-1]["to"]})
+    return out
+
+
+def median(vals):
+    vals = [v for v in vals if v is not None]
+    return round(statistics.median(vals)) if vals else None
+
+
+def summarise(runs):
+    """Per case: median gap_ms and lost over the runs; from/to of the last run."""
+    cases = []
+    for k, last in enumerate(runs[-1]):
+        col = [r[k] for r in runs]
+        gaps = [c["gap_ms"] for c in col]
+        cases.append({"case": last["case"],
+                      "gap_ms": None if None in gaps else median(gaps),
+                      "lost": median([c["lost"] for c in col]),
+                      "from": last["from"], "to": last["to"]})
+    return cases
+
+
+def failover(st, runs=1, as_json=False, client="c1"):
+    log = (lambda s: print(s, file=sys.stderr, flush=True)) if as_json else \
+        (lambda s: print(s, flush=True))
+    home = L.catchment(client)
+    if not home:
+        raise RuntimeError("%s gets no answer" % client)
+    node = "n" + home[len("pop"):]
+    log("client %s reaches %s (node %s); query every %d ms, timeout %d ms"
+        % (client, home, L.ns(node), INTERVAL_MS, TIMEOUT_MS))
+    all_runs = []
+    for k in range(runs):
+        log("run %d/%d" % (k + 1, runs))
+        all_runs.append(one_run(st, client, node, home, log))
+    cases = summarise(all_runs)
+    if as_json:
+        keys = ("case", "gap_ms", "lost", "from", "to")
+        print(json.dumps({"cases": [{k: c[k] for k in keys} for c in cases]}))
+    else:
+        print("%s (median of %d run%s)" % ("summary", runs, "s" if runs > 1 else ""))
+        print("%-13s %8s %5s  %s" % ("case", "gap_ms", "lost", "from -> to"))
+        for c in cases:
+            print("%-13s %8s %5s  %s -> %s" % (c["case"], c["gap_ms"], c["lost"],
+                                               c["from"], c["to"]))
+    return cases

@@ -1,0 +1,415 @@
+# SPDX-License-Identifier: MIT
+"""The anycast lab's network and processes: namespaces, veth links, addresses,
+configuration files, and the launcher that starts, restarts and records every
+process by PID.
+
+Topology (all inside network namespaces named PREFIX-X, PREFIX default "anl"):
+
+    c1      c2      c3          clients, 198.51.100.16i+2/28, default via their router
+    |       |       |
+    r1 ---- r2 ---- r3 ---- r1  transit routers, AS 6450i, eBGP triangle on 100.64.ij.0/30
+    |       |       |
+    n1      n2      n3          anycast nodes, AS 65001, 100.65.i.2/30 to their router,
+     \      |      /            203.0.113.53/32 on lo, announcing 203.0.113.0/24
+      `---- hp ---'             hidden primary: a veth to each node, 192.0.2.4(i-1)+1/30
+
+Each node runs anynsd (identity popI), BIRD 2 (BFD 100 ms x 3 and short
+reconnect timers on the session to its router) and anyns-healthd driving
+that BIRD through its control socket.  Routers run BIRD 2 and install what
+they learn into their kernel table.  The management star (hp) is a separate
+unicast network: its routes never enter BGP.
+
+Everything the lab makes is listed in WORK/state.json (namespaces and the PID
+of each process under a role name such as "n1/anynsd"), so `down` removes it
+by PID and by name.  Processes are started with `nsenter --net=/run/netns/X`
+(it setns()es and execs: the PID we get is the program's PID) in their own
+session, and double-forked so the kernel's init reaps them, not us.
+"""
+import base64
+import json
+import os
+import signal
+import subprocess
+import time
+from pathlib import Path
+
+ROOT = Path(__file__).resolve().parents[1]
+BUILD = Path(os.environ.get("ANYNS_BUILD", ROOT / "build"))
+NAME = os.environ.get("ANYNS_LAB_NAME", "anl")
+WORK = Path(os.environ.get("ANYNS_LAB_DIR", "/run/anyns-lab" if NAME == "anl"
+                           else "/run/anyns-lab-" + NAME))
+STATE = WORK / "state.json"
+
+NODES = (1, 2, 3)
+NODE_ASN = 65001
+PREFIX = "203.0.113.0/24"
+SERVICE = "203.0.113.53"
+ZONE = "example.com"
+# Where the nodes get the zone from: "primary" (secondary of the hidden primary,
+# IXFR/AXFR with TSIG, NOTIFY) or "file" (each node loads the same zone file).
+# This is the one switch; node_anynsd_conf() is the only reader.
+ZONE_SOURCE = os.environ.get("ANYNS_LAB_ZONE_SOURCE", "primary")
+
+
+def ns(name):
+    return "%s-%s" % (NAME, name)
+
+
+def nspath(name):
+    return "/run/netns/" + ns(name)
+
+
+def router_asn(i):
+    return 64500 + i
+
+
+def transit(i, j):
+    """Addresses of the r_i - r_j link (i < j): (r_i side, r_j side)."""
+    return "100.64.%d%d.1" % (i, j), "100.64.%d%d.2" % (i, j)
+
+
+def uplink(i):
+    """Router and node side of the r_i - n_i link."""
+    return "100.65.%d.1" % i, "100.65.%d.2" % i
+
+
+def client_net(i):
+    """Router and client side of the r_i - c_i link (/28)."""
+    return "198.51.100.%d" % (16 * i + 1), "198.51.100.%d" % (16 * i + 2)
+
+
+def mgmt(i):
+    """Hidden primary and node side of the management link hp - n_i (/30)."""
+    return "192.0.2.%d" % (4 * (i - 1) + 1), "192.0.2.%d" % (4 * (i - 1) + 2)
+
+
+def run(*cmd, check=True):
+    r = subprocess.run(cmd, capture_output=True, text=True, timeout=30)
+    if check and r.returncode != 0:
+        raise RuntimeError("%s: %s" % (" ".join(cmd), r.stderr.strip()))
+    return r
+
+
+def in_ns(name, *cmd, check=True):
+    return run("nsenter", "--net=" + nspath(name), *cmd, check=check)
+
+
+# ---------------------------------------------------------------- state file
+
+def load_state():
+    if not STATE.exists():
+        return None
+    return json.loads(STATE.read_text())
+
+
+def save_state(st):
+    WORK.mkdir(parents=True, exist_ok=True)
+    tmp = STATE.with_suffix(".tmp")
+    tmp.write_text(json.dumps(st, indent=1, sort_keys=True))
+    os.replace(tmp, STATE)
+
+
+# ---------------------------------------------------------------- network
+
+def make_ns(st, name):
+    run("ip", "netns", "add", ns(name))
+    st["namespaces"].append(ns(name))
+    save_state(st)
+    in_ns(name, "ip", "link", "set", "lo", "up")
+    router = name.startswith("r")
+    for key, val in (("net.ipv4.conf.all.rp_filter", 0), ("net.ipv4.conf.default.rp_filter", 0),
+                     ("net.ipv4.ip_forward", 1 if router else 0)):
+        in_ns(name, "sysctl", "-qw", "%s=%d" % (key, val))
+
+
+def link(a, a_if, a_addr, b, b_if, b_addr, plen):
+    run("ip", "-n", ns(a), "link", "add", a_if, "type", "veth", "peer", "name", b_if,
+        "netns", ns(b))
+    for n, ifname, addr in ((a, a_if, a_addr), (b, b_if, b_addr)):
+        run("ip", "-n", ns(n), "addr", "add", "%s/%d" % (addr, plen), "dev", ifname)
+        run("ip", "-n", ns(n), "link", "set", "dev", ifname, "up")
+
+
+def build_network(st):
+    for name in ["hp"] + ["%s%d" % (k, i) for k in "rnc" for i in NODES]:
+        make_ns(st, name)
+    for i in NODES:
+        for j in NODES:
+            if i < j:
+                a, b = transit(i, j)
+                link("r%d" % i, "r%d" % j, a, "r%d" % j, "r%d" % i, b, 30)
+        r, n = uplink(i)
+        link("r%d" % i, "n%d" % i, r, "n%d" % i, "up", n, 30)
+        r, c = client_net(i)
+        link("r%d" % i, "c%d" % i, r, "c%d" % i, "up", c, 28)
+        h, n = mgmt(i)
+        link("hp", "n%d" % i, h, "n%d" % i, "mgmt", n, 30)
+        run("ip", "-n", ns("n%d" % i), "addr", "add", SERVICE + "/32", "dev", "lo")
+        run("ip", "-n", ns("n%d" % i), "route", "add", "default", "via", uplink(i)[0])
+        run("ip", "-n", ns("c%d" % i), "route", "add", "default", "via", client_net(i)[0])
+
+
+# ---------------------------------------------------------------- configs
+
+def zone_text(serial):
+    return "\n".join([
+        "$ORIGIN %s." % ZONE, "$TTL 300",
+        "@ SOA ns1 hostmaster %d 60 10 600 60" % serial,
+        "@ NS ns1", "ns1 A %s" % SERVICE, "www A 192.0.2.80", ""])
+
+
+def hp_anynsd_conf(d, secret):
+    listen = ", ".join('"%s@53"' % mgmt(i)[0] for i in NODES)
+    remotes = "".join('  - { id: n%d, address: "%s@53", key: xfr }\n' % (i, mgmt(i)[1])
+                      for i in NODES)
+    return ("server: { listen: [ %s ], identity: hidden, workers: 1, storage: \"%s\" }\n"
+            % (listen, d / "storage") +
+            'key:\n  - { id: xfr, algorithm: hmac-sha256, secret: "%s" }\n' % secret +
+            "remote:\n" + remotes +
+            "acl:\n  - { id: nodes, address: 192.0.2.0/24, key: xfr, action: transfer }\n"
+            "zone:\n  - domain: %s\n    file: \"%s\"\n    acl: nodes\n"
+            "    notify: [ n1, n2, n3 ]\n" % (ZONE, d / "zone"))
+
+
+def node_anynsd_conf(i, d, hp_dir, secret):
+    head = ('server:\n  listen: [ "%s@53", "%s@53", "127.0.0.1@53" ]\n'
+            '  identity: pop%d\n  workers: 1\n  storage: "%s"\n'
+            % (SERVICE, mgmt(i)[1], i, d / "storage"))
+    if ZONE_SOURCE == "file":
+        return head + 'zone:\n  - domain: %s\n    file: "%s"\n' % (ZONE, hp_dir / "zone")
+    return (head +
+            'key:\n  - { id: xfr, algorithm: hmac-sha256, secret: "%s" }\n' % secret +
+            'remote:\n  - { id: hidden, address: "%s@53", key: xfr }\n' % mgmt(i)[0] +
+            "acl:\n  - { id: hidden, address: %s, key: xfr, action: notify }\n" % mgmt(i)[0] +
+            "zone:\n  - domain: %s\n    primary: hidden\n    acl: hidden\n" % ZONE)
+
+
+BGP_TIMERS = "connect delay time 1; connect retry time 1; error wait time 1, 2;"
+
+
+def bird_log(where):
+    return 'log "%s" { info, remote, warning, error, auth, fatal, bug };\n' % (
+        WORK / where / "bird.log")
+
+
+def router_bird_conf(i):
+    peers = []
+    for j in NODES:
+        if j == i:
+            continue
+        mine, theirs = transit(min(i, j), max(i, j))
+        if i > j:
+            mine, theirs = theirs, mine
+        peers.append("protocol bgp r%d {\n  local %s as %d; neighbor %s as %d;\n  %s\n"
+                     "  ipv4 { import all; export where source ~ [ RTS_BGP, RTS_DEVICE ]; };\n}\n"
+                     % (j, mine, router_asn(i), theirs, router_asn(j), BGP_TIMERS))
+    r, n = uplink(i)
+    return (bird_log("r%d" % i) + "router id 100.127.0.%d;\n" % i +
+            "protocol device { scan time 10; }\n"
+            'protocol direct { ipv4; interface "c%d"; }\n' % i +
+            "protocol kernel { ipv4 { export where source = RTS_BGP; }; }\n"
+            'protocol bfd { interface "n%d" { interval 100 ms; multiplier 3; }; }\n' % i +
+            "".join(peers) +
+            "protocol bgp node {\n  local %s as %d; neighbor %s as %d;\n  bfd on; %s\n"
+            "  ipv4 { import all; export none; };\n}\n"
+            % (r, router_asn(i), n, NODE_ASN, BGP_TIMERS))
+
+
+def node_bird_conf(i):
+    r, n = uplink(i)
+    return (bird_log("n%d" % i) + "router id 100.127.1.%d;\n" % i +
+            "protocol device { scan time 10; }\n"
+            "# Off until anyns-healthd enables one; the next hop is healthd's tun.\n"
+            'protocol static anyns_service { disabled; ipv4; route %s via "anyns0"; }\n'
+            % PREFIX +
+            'protocol static anyns_drain { disabled; ipv4;\n  route %s via "anyns0" '
+            "{ bgp_community.add((65535, 0)); }; }\n" % PREFIX +
+            'protocol bfd { interface "up" { interval 100 ms; multiplier 3; }; }\n'
+            "protocol bgp upstream {\n  local %s as %d; neighbor %s as %d;\n  bfd on; %s\n"
+            "  ipv4 { import none;\n"
+            '    export where proto = "anyns_service" || proto = "anyns_drain"; };\n}\n'
+            % (n, NODE_ASN, r, router_asn(i), BGP_TIMERS))
+
+
+def healthd_conf(i, d):
+    return (
+        'announce: { asn: %d, prefixes: [ "%s" ] }\n' % (NODE_ASN, PREFIX) +
+        "speaker: { type: bird, socket: \"%s\", protocol: anyns_service,\n"
+        "           drain-protocol: anyns_drain, timeout: 300ms, retry: 200ms, refresh: 1s }\n"
+        % (d / "bird.ctl") +
+        "healthd: { control: \"%s\", metrics: 127.0.0.1@9154, tun: anyns0, identity: pop%d }\n"
+        % (d / "healthd.ctl", i) +
+        "policy: { rise: 2, fall: 2, hold-down: 500ms, hold-down-max: 2s,\n"
+        "          hold-down-decay: 10s, drain-time: 2s }\n"
+        "probe:\n"
+        "  - { id: dns, type: dns, server: 127.0.0.1@53, name: %s, qtype: SOA,\n"
+        "      interval: 100ms, timeout: 100ms }\n" % ZONE +
+        "  - { id: zone, type: zone, server: 127.0.0.1@53, name: %s, primary: \"%s@53\",\n"
+        "      max-serial-lag: 0, interval: 1s, timeout: 500ms }\n" % (ZONE, mgmt(i)[0]) +
+        "  - { id: anynsd, type: process, pidfile: \"%s\", interval: 200ms, timeout: 100ms }\n"
+        % (d / "anynsd.pid"))
+
+
+def write_configs(st):
+    secret = base64.b64encode(os.urandom(32)).decode()
+    hp = WORK / "hp"
+    (hp / "storage").mkdir(parents=True, exist_ok=True)
+    (hp / "zone").write_text(zone_text(st.setdefault("serial", 2026112601)))
+    (hp / "anynsd.yaml").write_text(hp_anynsd_conf(hp, secret))
+    for i in NODES:
+        d = WORK / ("n%d" % i)
+        (d / "storage").mkdir(parents=True, exist_ok=True)
+        (d / "anynsd.yaml").write_text(node_anynsd_conf(i, d, hp, secret))
+        (d / "bird.conf").write_text(node_bird_conf(i))
+        (d / "healthd.yaml").write_text(healthd_conf(i, d))
+        r = WORK / ("r%d" % i)
+        r.mkdir(parents=True, exist_ok=True)
+        (r / "bird.conf").write_text(router_bird_conf(i))
+
+
+# ---------------------------------------------------------------- processes
+
+def spawn(nsname, argv, log):
+    """Starts argv in namespace nsname, detached (own session, reaped by init);
+    returns its PID."""
+    rfd, wfd = os.pipe()
+    child = os.fork()
+    if child == 0:
+        try:
+            os.close(rfd)
+            os.setsid()
+            with open(log, "ab") as err:
+                p = subprocess.Popen(["nsenter", "--net=" + nspath(nsname), *argv],
+                                     stdin=subprocess.DEVNULL, stdout=err, stderr=err)
+            os.write(wfd, str(p.pid).encode())
+        finally:
+            os._exit(0)
+    os.close(wfd)
+    with os.fdopen(rfd) as f:
+        pid = int(f.read() or 0)
+    os.waitpid(child, 0)
+    if not pid:
+        raise RuntimeError("could not start %s" % argv[0])
+    return pid
+
+
+def alive(pid):
+    try:
+        os.kill(pid, 0)
+    except ProcessLookupError:
+        return False
+    try:      # a zombie is dead for us
+        return Path("/proc/%d/stat" % pid).read_text().split(") ")[1][0] != "Z"
+    except (OSError, IndexError):
+        return False
+
+
+def record(st, role, pid):
+    st["pids"][role] = pid
+    save_state(st)
+
+
+def start_anynsd(st, where):
+    d = WORK / where
+    pid = spawn(where, [str(BUILD / "anynsd"), "-c", str(d / "anynsd.yaml")], d / "anynsd.log")
+    (d / "anynsd.pid").write_text("%d\n" % pid)      # anynsd has no pidfile option
+    record(st, where + "/anynsd", pid)
+    return pid
+
+
+def start_bird(st, where):
+    d = WORK / where
+    pidfile = d / "bird.pid"
+    pidfile.unlink(missing_ok=True)
+    in_ns(where, "bird", "-c", str(d / "bird.conf"), "-s", str(d / "bird.ctl"),
+          "-P", str(pidfile))
+    for _ in range(200):          # BIRD writes its pidfile after it forks
+        text = pidfile.read_text().strip() if pidfile.exists() else ""
+        if text:
+            break
+        time.sleep(0.01)
+    record(st, where + "/bird", int(text))
+    return int(text)
+
+
+def start_healthd(st, where):
+    d = WORK / where
+    pid = spawn(where, [str(BUILD / "anyns-healthd"), "-c", str(d / "healthd.yaml")],
+                d / "healthd.log")
+    record(st, where + "/healthd", pid)
+    return pid
+
+
+def start_all(st):
+    start_anynsd(st, "hp")
+    for i in NODES:
+        start_bird(st, "r%d" % i)
+    for i in NODES:
+        n = "n%d" % i
+        start_anynsd(st, n)
+        start_bird(st, n)
+        start_healthd(st, n)
+
+
+def kill(pid, sig=signal.SIGKILL):
+    try:
+        os.kill(pid, sig)
+    except ProcessLookupError:
+        pass
+
+
+def stop_pid(pid, grace=1.0):
+    """SIGCONT (a stopped process cannot exit), SIGTERM, then SIGKILL."""
+    kill(pid, signal.SIGCONT)
+    kill(pid, signal.SIGTERM)
+    deadline = time.monotonic() + grace
+    while alive(pid) and time.monotonic() < deadline:
+        time.sleep(0.02)
+    if alive(pid):
+        kill(pid, signal.SIGKILL)
+
+
+def ns_pids(name):
+    r = run("ip", "netns", "pids", name, check=False)
+    return [int(x) for x in r.stdout.split()]
+
+
+# ---------------------------------------------------------------- queries
+
+def query(where, addr=SERVICE, count=3, interval=50, timeout=300):
+    """Runs lab/probe.py for `count` queries inside namespace `where`."""
+    r = in_ns(where, "/usr/bin/python3", str(ROOT / "lab" / "probe.py"), addr,
+              str(interval), str(timeout), str(count), check=False)
+    return [json.loads(x) for x in r.stdout.splitlines() if x.strip()]
+
+
+def answer(where, addr=SERVICE):
+    """The last answered record of a few queries ({} when none answered)."""
+    got = [r for r in sorted(query(where, addr), key=lambda r: r["seq"]) if r["ms"] is not None]
+    return got[-1] if got else {}
+
+
+def catchment(client):
+    return answer(client).get("nsid")
+
+
+def healthd_ctl(node, *args):
+    r = run(str(BUILD / "anyns-healthd"), "ctl", "-s", str(WORK / node / "healthd.ctl"), *args,
+            check=False)
+    return r.stdout if r.returncode == 0 else None
+
+
+def healthd_status(node):
+    out = healthd_ctl(node, "--json", "status")
+    try:
+        return json.loads(out) if out else None
+    except ValueError:
+        return None
+
+
+def healthd_metric(node, name):
+    out = healthd_ctl(node, "metrics") or ""
+    for line in out.splitlines():
+        if line.startswith(name + " ") or line.startswith(name + "{"):
+            return float(line.split()[-1])
+    return None
