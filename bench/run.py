@@ -153,9 +153,10 @@ def stage_callgrind(run, cls, run_dir, small, probe, origin):
     for k in range(1, run.p["reps"] + 2):
         qfile = small / ("q%d.txt" % (k * n))
         t0 = time.monotonic()
-        total, srv_cmd, cmd = measure.callgrind_total(make, probe, qfile, k * n, 300)
+        total, srv_cmd = measure.callgrind_total(make, probe, qfile, k * n, 300)
         run.commands["callgrind: server (%s)" % cls.short] = shlex.join(srv_cmd)
-        run.commands["callgrind: %dN queries" % k] = shlex.join(cmd)
+        run.commands["callgrind: %dN queries" % k] = (
+            "bench/measure.py send_sequential(%s): UDP, one query in flight" % qfile)
         msg = "  [%s] callgrind: %d queries, Ir %d (%.0f s)" % (
             cls.short, k * n, total, time.monotonic() - t0)
         if prev is not None:
@@ -205,25 +206,43 @@ def stage_big(run, cls, run_dir, big, mb, origin):
     run.commands["big zone: server (%s)" % cls.short] = shlex.join(srv.cmd)
 
 
-def bench_server(run, cls, run_dir, small, big, mb, origin):
-    rows = gen_zone.read_expect(str(small / "expect.tsv"), run.p["check_rows"])
-    probe = probe_of(rows)
-    name = cls.short
-    print("== %s" % cls.name, flush=True)
-    if not run.fits(name, "gate"):
-        return
+STAGE_ERRORS = (BenchError, RuntimeError, OSError, subprocess.SubprocessError)
+
+
+def guarded(run, name, stage, fn, *args):
+    """Runs one stage; a failure is noted and the server's other stages still run."""
+    if not run.fits(name, stage):
+        return None
+    try:
+        return fn(*args)
+    except STAGE_ERRORS as e:
+        run.note(name, "%s stopped: %s" % (stage, e))
+        return None
+
+
+def gate_and_saturation(run, cls, run_dir, small, rows, probe, origin):
     srv = new_server(cls, run_dir, "gate", origin, small / "zone")
     try:
         if not stage_gate(run, cls, srv, rows, probe):
-            return
-        if run.fits(name, "saturation"):
-            stage_saturation(run, cls, srv, small / "queries.txt")
+            return False
+        guarded(run, cls.short, "saturation", stage_saturation, run, cls, srv,
+                small / "queries.txt")
+        return True
     finally:
         srv.stop()
-    if run.fits(name, "callgrind"):
-        stage_callgrind(run, cls, run_dir, small, probe, origin)
-    if run.fits(name, "big"):
-        stage_big(run, cls, run_dir, big, mb, origin)
+
+
+def bench_server(run, cls, run_dir, small, big, mb, origin):
+    rows = gen_zone.read_expect(str(small / "expect.tsv"), run.p["check_rows"])
+    probe = probe_of(rows)
+    print("== %s" % cls.name, flush=True)
+    # A server that fails the gate (or cannot be started) is not measured at all.
+    if not guarded(run, cls.short, "gate", gate_and_saturation, run, cls, run_dir, small,
+                   rows, probe, origin):
+        return
+    guarded(run, cls.short, "callgrind", stage_callgrind, run, cls, run_dir, small, probe,
+            origin)
+    guarded(run, cls.short, "big", stage_big, run, cls, run_dir, big, mb, origin)
 
 
 def main():
@@ -264,10 +283,7 @@ def main():
         if cls is servers.Anynsd and not cls.binary.exists():
             run.note(n, "not measured: %s is not built" % cls.binary)
             continue
-        try:
-            bench_server(run, cls, run_dir, small, big, mb, origin)
-        except (BenchError, RuntimeError, OSError, subprocess.SubprocessError) as e:
-            run.note(n, "measurement stopped: %s" % e)
+        bench_server(run, cls, run_dir, small, big, mb, origin)
     run.elapsed_s = time.monotonic() - run.t0
     run.machine = machine()
     run.versions = versions(names)

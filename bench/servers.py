@@ -314,9 +314,14 @@ class Anynsd(Server):
             '  listen: [ "%s@%d" ]' % (self.addr, self.port),
             "  workers: 1",
             '  storage: "%s"' % (d / "storage"),
+            "acl:",
+            '  - id: "local_xfr"',
+            '    address: [ "127.0.0.1" ]',
+            '    action: [ "transfer" ]',
             "zone:",
             '  - domain: "%s"' % self.origin,
             '    file: "%s"' % self.zone_file,
+            '    acl: [ "local_xfr" ]',
             "",
         ])
 
