@@ -32,6 +32,7 @@
 #include "lib/wire/rdata.h"
 #include "anynsd/net/tcp.h"
 #include "anynsd/net/udp.h"
+#include "anynsd/stats.h"
 #include "anynsd/xfr_out.h"
 
 #define RCODE_NOTIMP 4
@@ -44,6 +45,20 @@ int64_t worker_now_ms(void)
 	struct timespec ts;
 	clock_gettime(CLOCK_MONOTONIC, &ts);
 	return (int64_t)ts.tv_sec * 1000 + ts.tv_nsec / 1000000;
+}
+
+/* Counts one query on the worker's own block (stats.h). A response made
+ * here rather than by ans_answer() carries its RCODE in the header; a
+ * transfer that started is counted as NOERROR. */
+static void count(struct worker *w, enum ans_transport tr, const struct ans_answer_info *info,
+		  bool is_own, const uint8_t *out, size_t len, bool is_job)
+{
+	struct stats_worker *sw = &w->srv->stats->workers[w->id];
+	if (is_job || (is_own && len >= 12))
+		stats_count(sw, tr, info->qtype, is_job ? 0 : out[3] & 0x0f,
+			    !is_job && (out[2] & 0x02), false);
+	else
+		stats_count(sw, tr, info->qtype, info->rcode, info->truncated, len == 0);
 }
 
 size_t worker_answer(struct worker *w, const struct ans_zoneset *zs,
@@ -60,10 +75,15 @@ size_t worker_answer(struct worker *w, const struct ans_zoneset *zs,
 	/* AXFR is TCP only (RFC 5936 §4.2): NOTIMP over UDP, as Knot and NSD
 	 * answer. Only signed requests and transfers leave the fast path:
 	 * the answer module answers every TSIG-signed query NOTAUTH. */
+	bool is_own = true;
 	if (info.is_xfr && tr == ANS_TRANSPORT_UDP && info.qtype == ANS_TYPE_AXFR)
-		return ans_answer_error(q, q_len, RCODE_NOTIMP, out, out_size);
-	if (info.is_xfr || info.is_notify || info.rcode == RCODE_NOTAUTH)
-		return xfr_answer(w, zs, q, q_len, tr, peer, out, out_size, job);
+		len = ans_answer_error(q, q_len, RCODE_NOTIMP, out, out_size);
+	else if (info.is_xfr || info.is_notify || info.rcode == RCODE_NOTAUTH)
+		len = xfr_answer(w, zs, q, q_len, tr, peer, out, out_size, job);
+	else
+		is_own = false;
+	if (w->srv->stats)
+		count(w, tr, &info, is_own, out, len, job && *job);
 	return len;
 }
 

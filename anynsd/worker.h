@@ -36,6 +36,7 @@ struct server {
 	struct ans_tsig_key *keys;    /* every configured key, contiguous */
 	size_t key_count;
 	struct xfrd *xfrd;            /* the transfer thread (NOTIFY in) */
+	struct stats *stats;          /* counters (stats.h), NULL: not counted */
 };
 
 struct udp_batch;

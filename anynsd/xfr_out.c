@@ -24,6 +24,7 @@
  * has drained, so a transfer never blocks the worker's other connections.
  */
 #include "anynsd/xfr_out.h"
+#include "anynsd/stats.h"
 
 #include <arpa/inet.h>
 #include <netinet/in.h>
@@ -57,6 +58,7 @@ struct xfr_job {
 	int64_t start_ms;
 	char peer[CONF_ADDR_TEXT_MAX];
 	bool failed;
+	struct server *srv;               /* for the counters (stats.h) */
 };
 
 /* The state of one request on its way through this file. */
@@ -132,6 +134,7 @@ static int job_new(struct req *r, const struct ans_zone *z, struct xfr_job **out
 		return ANS_ENOMEM;
 	}
 	j->zones = r->w->srv->zones;
+	j->srv = r->w->srv;
 	j->zone = z;
 	j->key = r->key;
 	ans_tsig_ctx_init(&j->tsig);
@@ -350,6 +353,10 @@ void xfr_job_end(struct xfr_job *j)
 		log_warning("zone %s, %s to %s, failed after %zu messages (%s)", name,
 			    what, j->peer, j->it.msg_count,
 			    j->failed ? "cannot build message" : "connection closed");
+	const struct conf_zone *cz = conf_zone_find(j->srv->conf, j->zone->apex);
+	if (cz)
+		stats_xfr_out(j->srv->stats, (size_t)(cz - j->srv->conf->zones),
+			      j->it.is_done && !j->failed);
 	ans_tsig_ctx_free(&j->tsig);
 	jchain_unref(j->chain);
 	zones_release(j->zones, j->zone);

@@ -337,6 +337,7 @@ static void up_to_date(struct exch *e, uint32_t serial)
 	log_info("zone %s, refresh from %s@%s, serial %u, up to date", z->cz->domain.text,
 		 e->remote->id, e->addr->text, serial);
 	z->last_good = e->target;
+	xstatus_record(z, e, XREC_UP_TO_DATE, NULL);
 	refresh_abort(e);
 	refreshed(z);
 }
@@ -393,7 +394,8 @@ static void publish(struct exch *e, struct ans_xfr_in_result *r)
 	struct zones *zs = z->x->srv->zones;
 	const struct ans_zone *old = zones_current(zs, z->idx);
 	uint32_t old_serial = old ? old->serial : 0;
-	if (old && !ans_serial_is_newer(r->serial, old->serial)) {
+	bool is_same = old && z->force_axfr && r->serial == old->serial;
+	if (old && !ans_serial_is_newer(r->serial, old->serial) && !is_same) {
 		snprintf(e->why, sizeof(e->why), "serial %u is not newer than ours, %u",
 			 r->serial, old->serial);
 		return fail(e, e->why);
@@ -402,7 +404,7 @@ static void publish(struct exch *e, struct ans_xfr_in_result *r)
 	size_t n = r->cs_count;
 	if (r->kind == ANS_XFR_IN_AXFR) {
 		/* A journal entry from our old copy, so we can serve IXFR on. */
-		n = old && ans_zone_diff(old, r->zone, &one) == ANS_OK ? 1 : 0;
+		n = old && !is_same && ans_zone_diff(old, r->zone, &one) == ANS_OK ? 1 : 0;
 		cs = &one;
 	}
 	log_done(e, r, old_serial);
@@ -418,6 +420,7 @@ static void publish(struct exch *e, struct ans_xfr_in_result *r)
 	for (size_t i = 0; r->kind == ANS_XFR_IN_IXFR && i < r->cs_count; i++)
 		r->cs[i] = NULL;   /* owned by the journal now */
 	z->last_good = e->target;
+	xstatus_record(z, e, XREC_TRANSFERRED, NULL);
 	refresh_abort(e);
 	refreshed(z);
 }
@@ -545,6 +548,7 @@ static void fail(struct exch *e, const char *why)
 	size_t n = target_count(z->cz), next = (e->target + 1) % n;
 	char msg[200];
 	snprintf(msg, sizeof(msg), "%s", why);
+	xstatus_record(z, e, XREC_FAILED, msg);
 	if (e->phase == PH_XFR && e->qtype == ANS_TYPE_IXFR && !e->tried_axfr) {
 		log_warning("zone %s, IXFR from %s@%s, failed (%s), trying AXFR",
 			    z->cz->domain.text, e->remote->id, e->addr->text, msg);
@@ -562,7 +566,7 @@ static void fail(struct exch *e, const char *why)
 			    z->cz->domain.text, what(e), e->remote->id, e->addr->text, msg);
 	refresh_abort(e);
 	if (!last)
-		return start_target(z, next, false);
+		return start_target(z, next, z->force_axfr);
 	z->fails++;
 	z->refresh_ms = xfrd_now_ms() + in;
 	if (z->refresh_pending) {
@@ -595,6 +599,18 @@ static void start_target(struct xzone *z, size_t t, bool axfr_only)
 		begin_phase(e, PH_SOA_UDP, 0);
 	else
 		begin_phase(e, PH_XFR, ANS_TYPE_AXFR);
+}
+
+/* `anyns ctl retransfer`: drops a running exchange, AXFR at once. */
+void refresh_force(struct xzone *z)
+{
+	if (!z->is_secondary || target_count(z->cz) == 0)
+		return;
+	if (z->ex)
+		refresh_abort(z->ex);
+	z->force_axfr = true;
+	z->refresh_pending = false;
+	start_target(z, z->last_good, true);
 }
 
 void refresh_start(struct xzone *z)

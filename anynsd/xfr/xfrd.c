@@ -110,6 +110,11 @@ void xfrd_notify(struct xfrd *x, size_t idx)
 	push(x, (struct xqueue_item){ .kind = XQ_NOTIFY_IN, .idx = idx });
 }
 
+void xfrd_retransfer(struct xfrd *x, size_t idx)
+{
+	push(x, (struct xqueue_item){ .kind = XQ_RETRANSFER, .idx = idx });
+}
+
 static void drain_queue(struct xfrd *x)
 {
 	uint64_t v;
@@ -125,6 +130,8 @@ static void drain_queue(struct xfrd *x)
 		struct xzone *z = &x->zones[q[i].idx];
 		if (q[i].kind == XQ_CHANGED) {
 			notify_start(z, q[i].serial);
+		} else if (q[i].kind == XQ_RETRANSFER) {
+			refresh_force(z);
 		} else if (z->ex) {
 			z->refresh_pending = true;
 		} else {
@@ -187,6 +194,7 @@ static void *xfrd_main(void *arg)
 		int timeout = next == INT64_MAX ? -1 : next <= now ? 0 :
 			      next - now > 60000 ? 60000 : (int)(next - now);
 		struct epoll_event evs[32];
+		xstatus_sync(x);   /* before sleeping: readers see this round */
 		int n = epoll_wait(x->epfd, evs, 32, timeout);
 		for (int i = 0; i < n && !stop; i++)
 			dispatch(x, &evs[i], &stop);
@@ -248,6 +256,8 @@ int xfrd_new(struct xfrd **out, struct server *srv, struct store *st)
 		rc = xfrd_watch(x, srv->stop_fd, EPOLLIN, &x->stop_ev);
 	if (rc == ANS_OK)
 		rc = zones_init(x);
+	if (rc == ANS_OK)
+		rc = xstatus_init(x);
 	if (rc != ANS_OK) {
 		xfrd_free(x);
 		return rc;
@@ -279,6 +289,7 @@ void xfrd_free(struct xfrd *x)
 			notify_stop(&z->nt[k]);
 		free(z->nt);
 	}
+	xstatus_free(x);
 	free(x->zones);
 	free(x->q);
 	if (x->epfd >= 0)

@@ -10,6 +10,7 @@
 #ifndef ANYNSD_XFR_XFRD_H
 #define ANYNSD_XFR_XFRD_H
 
+#include <stdbool.h>
 #include <stddef.h>
 #include <stdint.h>
 
@@ -31,6 +32,31 @@ void xfrd_free(struct xfrd *x);
 /* zones_change_fn: zone `idx` now serves `serial`; queue its NOTIFYs.
  * Any thread. */
 void xfrd_changed(void *xfrd, size_t idx, uint32_t serial);
+
+/* What the control socket and the metrics show of zone `idx`. Times are
+ * unix seconds, 0 when unknown or not applicable. */
+struct xfrd_zone_status {
+	bool is_secondary;
+	bool is_refreshing;             /* an exchange with a primary is running */
+	bool is_expired;
+	int64_t next_refresh_at;
+	int64_t expire_at;              /* 0: no copy */
+	int64_t last_refresh_at;        /* last refresh attempt that ended */
+	bool last_refresh_ok;
+	char last_result[200];          /* "IXFR, serial 11", "up to date", "failed (why)" */
+	int64_t last_ok_at;             /* last successful refresh */
+	char source[96];                /* "remote@ADDR@PORT" that answered last */
+	uint64_t xfr_in_ok, xfr_in_failed;
+};
+
+/* Copies the status of zone `idx` (a snapshot taken by the transfer
+ * thread after each of its rounds). Any thread. Errors: ANS_ENOENT (idx
+ * out of range, or the thread never ran). */
+int xfrd_zone_status(struct xfrd *x, size_t idx, struct xfrd_zone_status *out) ANS_WUR;
+
+/* Secondary zone `idx`: a full AXFR now from its primaries, accepted even
+ * with the serial we have (`anyns ctl retransfer`). Any thread. */
+void xfrd_retransfer(struct xfrd *x, size_t idx);
 
 /* An allowed NOTIFY arrived for secondary zone `idx`: refresh now.
  * Any thread (the workers). */

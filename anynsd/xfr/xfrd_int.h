@@ -82,13 +82,15 @@ struct xzone {
 	struct exch *ex;                /* NULL: idle */
 	unsigned gen;                   /* bumped when a socket of ex closes */
 	bool refresh_pending;           /* a NOTIFY came during an exchange */
+	bool force_axfr;                /* `anyns ctl retransfer`: AXFR, same serial ok */
+	struct xfrd_zone_status rec;    /* results recorded (status.c) */
 	/* notify out */
 	struct ntfy *nt;
 	size_t nt_count;
 };
 
 struct xqueue_item {
-	enum { XQ_NOTIFY_IN, XQ_CHANGED } kind;
+	enum { XQ_NOTIFY_IN, XQ_CHANGED, XQ_RETRANSFER } kind;
 	size_t idx;
 	uint32_t serial;
 };
@@ -105,6 +107,8 @@ struct xfrd {
 	size_t qn, qcap;
 	struct xzone *zones;
 	size_t nzones;
+	pthread_mutex_t status_lock;    /* guards status[] (status.c) */
+	struct xfrd_zone_status *status;
 };
 
 int64_t xfrd_now_ms(void);
@@ -117,8 +121,16 @@ void refresh_start(struct xzone *z);
 void refresh_event(struct exch *e, uint32_t events);
 void refresh_timeout(struct exch *e);
 void refresh_abort(struct exch *e);
+void refresh_force(struct xzone *z);
 void zone_timers_start(struct xzone *z);
 void zone_expire_check(struct xzone *z);
+
+/* status.c: what the control socket and metrics read */
+enum xrec { XREC_UP_TO_DATE, XREC_TRANSFERRED, XREC_FAILED };
+void xstatus_record(struct xzone *z, const struct exch *e, enum xrec what, const char *why);
+int xstatus_init(struct xfrd *x);
+void xstatus_sync(struct xfrd *x);
+void xstatus_free(struct xfrd *x);
 
 /* notify.c */
 void notify_start(struct xzone *z, uint32_t serial);
