@@ -16,6 +16,44 @@
 #include "lib/answer/answer_priv.h"
 #include "lib/wire/rdata.h"
 
+/* The types whose rdata names are compressed in messages: the list of
+ * ans_rdata_write() (RFC 3597 §4). Other rdata is stored exactly as it goes
+ * on the wire, RDLENGTH included, and is copied as one block. */
+static bool rdata_compresses(uint16_t type)
+{
+	switch (type) {
+	case ANS_TYPE_NS: case ANS_TYPE_CNAME: case ANS_TYPE_SOA:
+	case 7: case 8: case 9:            /* MB, MG, MR */
+	case ANS_TYPE_PTR: case 14:        /* MINFO */
+	case ANS_TYPE_MX:
+		return true;
+	default:
+		return false;
+	}
+}
+
+/* Writes the owner of the first record of an RRset and returns how the
+ * others get it: a pointer to where it was written (0 when none can be
+ * used). That pointer is exactly what the compression table would find
+ * for them, since it is the first full match recorded: had an earlier one
+ * existed, the first owner would itself be a bare pointer, which is then
+ * returned as is. */
+static uint16_t put_first_owner(struct resp *r, const uint8_t *owner)
+{
+	/* The question's name is the first entry of the table (offset 12). */
+	if (owner == r->qname && r->compr_question > 0) {
+		ans_wire_write_u16(&r->w, 0xC000 | HDR_LEN);
+		return 0xC000 | HDR_LEN;
+	}
+	size_t start = r->w.pos;
+	ans_name_write(&r->w, owner, r->compr);
+	if (r->w.err || owner[0] == 0)
+		return 0;   /* the root is one byte, shorter than a pointer */
+	if (r->w.pos - start == 2)
+		return ans_get_u16(r->w.base + start);
+	return start < 0x4000 ? (uint16_t)(0xC000 | start) : 0;
+}
+
 int resp_put_rrset(struct resp *r, int sec, const uint8_t *owner,
 		   const struct ans_rrset *rs, uint32_t ttl)
 {
@@ -23,14 +61,24 @@ int resp_put_rrset(struct resp *r, int sec, const uint8_t *owner,
 		return ANS_ESPACE;
 	size_t mark = r->w.pos;
 	uint16_t compr_mark = r->compr->count;
+	bool copy = !rdata_compresses(rs->type);
+	uint8_t fixed[8];   /* TYPE, CLASS, TTL: the same in every record */
+	ans_put_u16(fixed, rs->type);
+	ans_put_u16(fixed + 2, ANS_CLASS_IN);
+	ans_put_u32(fixed + 4, ttl);
+	uint16_t ptr = put_first_owner(r, owner);
 	const uint8_t *p = rs->rdata;
 	for (uint16_t i = 0; i < rs->count; i++) {
 		uint16_t len = ans_get_u16(p);
-		ans_name_write(&r->w, owner, r->compr);
-		ans_wire_write_u16(&r->w, rs->type);
-		ans_wire_write_u16(&r->w, ANS_CLASS_IN);
-		ans_wire_write_u32(&r->w, ttl);
-		ans_rdata_write(&r->w, rs->type, p + 2, len, r->compr);
+		if (i > 0 && ptr)
+			ans_wire_write_u16(&r->w, ptr);
+		else if (i > 0)
+			ans_name_write(&r->w, owner, r->compr);
+		ans_wire_write_bytes(&r->w, fixed, sizeof(fixed));
+		if (copy)
+			ans_wire_write_bytes(&r->w, p, 2u + len);
+		else
+			ans_rdata_write(&r->w, rs->type, p + 2, len, r->compr);
 		p += 2 + len;
 	}
 	if (r->w.err) {
