@@ -1,0 +1,177 @@
+/* SPDX-License-Identifier: MIT */
+/*
+ * The bytes of responses, against a reference encoder: the answer path takes
+ * short cuts when writing names (owners after the first record of an RRset
+ * as a pointer, the question's name as 0xC00C, rdata without compressible
+ * names copied as stored). Here every response of a table of queries is
+ * decoded and encoded again the slow way -- every name through
+ * ans_name_write() with one compression table, every rdata through
+ * ans_rdata_write() -- and the two must be the same bytes.
+ */
+#include <setjmp.h>
+#include <stdarg.h>
+#include <stddef.h>
+#include <stdint.h>
+#include <stdio.h>
+#include <string.h>
+
+#include <cmocka.h>
+
+#include "lib/answer/answer.h"
+#include "lib/wire/rdata.h"
+#include "lib/zone/parser.h"
+#include "lib/zone/zoneset.h"
+
+static const char zone_text[] =
+	"$TTL 3600\n"
+	"@ SOA ns1 hostmaster 2024010101 7200 3600 1209600 300\n"
+	"@ NS ns1\n@ NS ns2.example.net.\n@ MX 10 mail\n@ MX 20 mx2\n@ MX 30 mail.other.org.\n"
+	"ns1 A 192.0.2.1\nns1 AAAA 2001:db8::1\nmail A 192.0.2.2\nmail A 192.0.2.3\n"
+	"mx2 AAAA 2001:db8::2\nmx2 AAAA 2001:db8::3\nmx2 A 192.0.2.4\n"
+	"www A 192.0.2.3\nwww A 192.0.2.4\nwww TXT hello world\nwww TXT second\n"
+	"alias CNAME www\nalias2 CNAME ALIAS\n*.wild A 192.0.2.9\n*.wild A 192.0.2.10\n"
+	"sub NS ns.sub\nsub NS ns2.sub\nns.sub A 192.0.2.5\nns.sub A 192.0.2.6\n"
+	"ns2.sub AAAA 2001:db8::5\nptr PTR www\nptr PTR mail.other.org.\n"
+	"_sip._tcp SRV 0 5 5060 mx2\n";
+
+static struct ans_zoneset *zs;
+static struct ans_zone *zone;
+
+static int setup(void **state)
+{
+	(void)state;
+	static const uint8_t origin[] = "\7example\3com";
+	struct ans_zone_builder *b;
+	if (ans_zone_builder_new(&b, origin) != ANS_OK)
+		return -1;
+	if (ans_zone_parse_text("t.zone", zone_text, sizeof(zone_text) - 1, origin, NULL,
+				b) != ANS_OK ||
+	    ans_zone_builder_finish(b, NULL, &zone) != ANS_OK)
+		return -1;
+	return ans_zoneset_new(&zs, &zone, 1) == ANS_OK ? 0 : -1;
+}
+
+static int teardown(void **state)
+{
+	(void)state;
+	ans_zoneset_free(zs);
+	ans_zone_free(zone);
+	return 0;
+}
+
+static size_t make_query(const char *qname, uint16_t qtype, bool edns, uint8_t *buf)
+{
+	uint8_t name[ANS_NAME_MAX];
+	size_t len;
+	assert_int_equal(ans_name_from_text(name, &len, qname, strlen(qname), NULL), ANS_OK);
+	struct ans_wire w = ans_wire_init(buf, 512);
+	static const uint8_t hdr[12] = { 0xab, 0xcd, 1, 0, 0, 1, 0, 0, 0, 0, 0, 0 };
+	ans_wire_write_bytes(&w, hdr, sizeof(hdr));
+	w.base[11] = edns ? 1 : 0;
+	ans_wire_write_bytes(&w, name, len);
+	ans_wire_write_u16(&w, qtype);
+	ans_wire_write_u16(&w, ANS_CLASS_IN);
+	if (edns) {
+		static const uint8_t opt[11] = { 0, 0, 41, 0x10, 0, 0, 0, 0, 0, 0, 0 };
+		ans_wire_write_bytes(&w, opt, sizeof(opt));
+	}
+	assert_int_equal(w.err, ANS_OK);
+	return w.pos;
+}
+
+/* One record of `r` at *pos re-encoded into `w` the slow way. */
+static void reencode_rr(const uint8_t *r, size_t len, size_t *pos, struct ans_wire *w,
+			struct ans_compr *c)
+{
+	uint8_t name[ANS_NAME_MAX], rdata[65535];
+	size_t nlen, rdlen;
+	assert_int_equal(ans_name_parse(r, len, pos, name, &nlen), ANS_OK);
+	assert_true(*pos + 10 <= len);
+	uint16_t type = ans_get_u16(r + *pos), wire_len = ans_get_u16(r + *pos + 8);
+	ans_name_write(w, name, c);
+	ans_wire_write_bytes(w, r + *pos, 8);
+	*pos += 10;
+	assert_true(*pos + wire_len <= len);
+	if (type == ANS_TYPE_OPT) {
+		ans_wire_write_u16(w, wire_len);
+		ans_wire_write_bytes(w, r + *pos, wire_len);
+	} else {
+		assert_int_equal(ans_rdata_parse(r, len, *pos, wire_len, type, rdata,
+						 sizeof(rdata), &rdlen), ANS_OK);
+		ans_rdata_write(w, type, rdata, rdlen, c);
+	}
+	*pos += wire_len;
+}
+
+static size_t reencode(const uint8_t *r, size_t len, uint8_t *out, size_t size)
+{
+	struct ans_wire w = ans_wire_init(out, size);
+	struct ans_compr c;
+	ans_compr_init(&c, out);
+	ans_wire_write_bytes(&w, r, 12);
+	size_t pos = 12, nlen;
+	uint8_t name[ANS_NAME_MAX];
+	if (ans_get_u16(r + 4)) {
+		assert_int_equal(ans_name_parse(r, len, &pos, name, &nlen), ANS_OK);
+		ans_name_write(&w, name, &c);
+		ans_wire_write_bytes(&w, r + pos, 4);
+		pos += 4;
+	}
+	unsigned n = ans_get_u16(r + 6) + ans_get_u16(r + 8) + ans_get_u16(r + 10);
+	for (unsigned i = 0; i < n; i++)
+		reencode_rr(r, len, &pos, &w, &c);
+	assert_int_equal(pos, len);
+	assert_int_equal(w.err, ANS_OK);
+	return w.pos;
+}
+
+struct wcase {
+	const char *qname;
+	uint16_t qtype;
+	bool edns;
+	unsigned records;   /* answer + authority + additional, OPT excluded */
+};
+
+static const struct wcase cases[] = {
+	{ "www.example.com.", ANS_TYPE_A, false, 2 },
+	{ "WwW.ExAmPlE.CoM.", ANS_TYPE_TXT, true, 2 },
+	{ "example.com.", ANS_TYPE_MX, true, 3 + 2 + 3 },
+	{ "example.com.", ANS_TYPE_NS, false, 2 + 2 },
+	{ "alias2.example.com.", ANS_TYPE_A, false, 4 },
+	{ "x.y.wild.example.com.", ANS_TYPE_A, true, 2 },
+	{ "deep.sub.example.com.", ANS_TYPE_A, false, 2 + 3 },
+	{ "nx.example.com.", ANS_TYPE_A, true, 1 },
+	{ "www.example.com.", ANS_TYPE_MX, false, 1 },
+	{ "ptr.example.com.", ANS_TYPE_PTR, false, 2 },
+	{ "_sip._tcp.example.com.", ANS_TYPE_SRV, true, 1 + 3 },
+	{ "example.com.", ANS_TYPE_SOA, false, 1 },
+};
+
+static void test_same_bytes(void **state)
+{
+	(void)state;
+	for (size_t i = 0; i < sizeof(cases) / sizeof(cases[0]); i++) {
+		const struct wcase *c = &cases[i];
+		uint8_t q[512], out[4096], ref[4096];
+		struct ans_answer_ctx ctx;
+		struct ans_answer_info info;
+		size_t qlen = make_query(c->qname, c->qtype, c->edns, q), olen;
+		assert_int_equal(ans_answer(&ctx, NULL, zs, q, qlen, ANS_TRANSPORT_TCP, out,
+					    sizeof(out), &olen, &info), ANS_OK);
+		assert_true(olen > 12);
+		unsigned n = ans_get_u16(out + 6) + ans_get_u16(out + 8) + ans_get_u16(out + 10);
+		if (n != c->records + (c->edns ? 1 : 0))
+			fail_msg("%s: %u records", c->qname, n);
+		size_t rlen = reencode(out, olen, ref, sizeof(ref));
+		if (rlen != olen || memcmp(ref, out, olen) != 0)
+			fail_msg("%s: %zu bytes, reference %zu", c->qname, olen, rlen);
+	}
+}
+
+int main(void)
+{
+	const struct CMUnitTest tests[] = {
+		cmocka_unit_test(test_same_bytes),
+	};
+	return cmocka_run_group_tests(tests, setup, teardown);
+}
