@@ -471,6 +471,19 @@ size_t zones_load(struct zones *z)
 	return failed;
 }
 
+bool zones_load_one(struct zones *z, size_t idx)
+{
+	pthread_mutex_lock(&z->pub_lock);
+	struct zone_slot *s = &z->slots[idx];
+	s->next = NULL;
+	bool failed = !s->is_secondary && load_file_zone(z, s);
+	if (publish(z) != ANS_OK)
+		failed = true;
+	report_changes(z);
+	pthread_mutex_unlock(&z->pub_lock);
+	return !failed;
+}
+
 /* The slot's chain extended by cs[0..n) (ownership taken); n == 0 starts
  * the journal over. Returns a new reference, or NULL. */
 static struct jchain *extend_chain(struct zones *z, struct zone_slot *s,

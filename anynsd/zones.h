@@ -28,6 +28,12 @@ int zones_new(struct zones **out, const struct conf *conf) ANS_WUR;
  * failed. Called by the main thread only. */
 size_t zones_load(struct zones *z);
 
+/* As zones_load() for the one zone file of slot `idx` (a primary zone;
+ * a secondary is left as it is). Returns false when it failed (old
+ * snapshot kept). Any thread not inside an RCU read section (the control
+ * thread); serialised with every other publication. */
+bool zones_load_one(struct zones *z, size_t idx);
+
 /* The published set (may be NULL before the first load). Call inside
  * urcu_memb_read_lock(); valid until the matching unlock. */
 const struct ans_zoneset *zones_read(struct zones *z);
