@@ -81,7 +81,26 @@ class Bird:
             os.kill(self.pid, signal.SIGCONT)
             os.kill(self.pid, signal.SIGTERM)
         except ProcessLookupError:
+            return
+        for _ in range(250):           # not our child: poll until it is gone
+            try:
+                os.kill(self.pid, 0)
+            except ProcessLookupError:
+                return
+            time.sleep(0.02)
+        try:
+            os.kill(self.pid, signal.SIGKILL)
+        except ProcessLookupError:
             pass
+
+
+_NEXT_NET = [random.randint(2, 120)]
+
+
+def next_net():
+    """A loopback /16 (127.n.0.0) not used by an earlier node of this run."""
+    _NEXT_NET[0] = _NEXT_NET[0] % 248 + 2
+    return _NEXT_NET[0]
 
 
 class Node:
@@ -89,7 +108,7 @@ class Node:
 
     def __init__(self, tmp_path, anynsd, policy=None, probes=None, extra=""):
         self.dir = tmp_path
-        n = random.randint(2, 250)
+        n = next_net()
         self.tun = "anst%d" % random.randint(0, 99999)
         self.node_ip, self.peer_ip = "127.%d.0.1" % n, "127.%d.0.2" % n
         ports = dict(node_port=free_port(self.node_ip), peer_port=free_port(self.peer_ip))
@@ -138,13 +157,15 @@ class Node:
     def logtext(self):
         return self.log.read_text(errors="replace")
 
-    def wait_established(self, timeout=15):
+    def wait_established(self, timeout=30):
         deadline = time.monotonic() + timeout
         while time.monotonic() < deadline:
             if "Established" in birdc(self.peer_bird.sock, "show", "protocols", "node"):
                 return
             time.sleep(0.1)
-        raise AssertionError("BGP session between the BIRDs did not come up")
+        raise AssertionError("BGP session between the BIRDs did not come up:\n%s\n%s" % (
+            birdc(self.node_bird.sock, "show", "protocols", "all", "peer"),
+            birdc(self.peer_bird.sock, "show", "protocols", "all", "node")))
 
     def peer_route(self):
         """The prefix as the peer sees it ('' when not announced)."""
