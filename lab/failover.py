@@ -34,6 +34,7 @@ import labnet as L
 INTERVAL_MS = 20
 TIMEOUT_MS = 250
 CASES = ("kill", "hang", "node-silent", "healthd-kill")
+EXTRA = ("bird-kill", "bird-stop")      # --cases only: not in the default set
 
 
 class Prober:
@@ -130,9 +131,13 @@ def break_node(st, node, case):
     elif case == "hang":
         L.kill(pids[node + "/anynsd"], signal.SIGSTOP)
     elif case == "node-silent":
-        L.kill(pids[node + "/bird"])
+        L.silence(node, True)
     elif case == "healthd-kill":
         L.kill(pids[node + "/healthd"])
+    elif case == "bird-kill":
+        L.kill(pids[node + "/bird"])
+    elif case == "bird-stop":
+        L.kill(pids[node + "/bird"], signal.SIGSTOP)
 
 
 def restore_node(st, node, case):
@@ -141,9 +146,13 @@ def restore_node(st, node, case):
     elif case == "hang":
         L.kill(st["pids"][node + "/anynsd"], signal.SIGCONT)
     elif case == "node-silent":
-        L.start_bird(st, node)
+        L.silence(node, False)
     elif case == "healthd-kill":
         L.start_healthd(st, node)
+    elif case == "bird-kill":
+        L.start_bird(st, node)
+    elif case == "bird-stop":
+        L.kill(st["pids"][node + "/bird"], signal.SIGCONT)
 
 
 def run_case(st, client, node, home, case, log):
@@ -177,9 +186,9 @@ def steady_other(p, home, t_event):
     return len(tail) == 10 and all(r["ms"] is not None and r["nsid"] != home for r in tail)
 
 
-def one_run(st, client, node, home, log):
+def one_run(st, client, node, home, log, cases):
     out, recovers = [], []
-    for case in CASES:
+    for case in cases:
         fail, rec = run_case(st, client, node, home, case, log)
         out.append(fail)
         recovers.append(rec)
@@ -207,7 +216,7 @@ def summarise(runs):
     return cases
 
 
-def failover(st, runs=1, as_json=False, client="c1"):
+def failover(st, runs=1, as_json=False, client="c1", cases=CASES):
     log = (lambda s: print(s, file=sys.stderr, flush=True)) if as_json else \
         (lambda s: print(s, flush=True))
     home = L.catchment(client)
@@ -219,7 +228,7 @@ def failover(st, runs=1, as_json=False, client="c1"):
     all_runs = []
     for k in range(runs):
         log("run %d/%d" % (k + 1, runs))
-        all_runs.append(one_run(st, client, node, home, log))
+        all_runs.append(one_run(st, client, node, home, log, cases))
     cases = summarise(all_runs)
     if as_json:
         keys = ("case", "gap_ms", "lost", "from", "to")

@@ -146,7 +146,20 @@ def build_network(st):
         link("hp", "n%d" % i, h, "n%d" % i, "mgmt", n, 30)
         run("ip", "-n", ns("n%d" % i), "addr", "add", SERVICE + "/32", "dev", "lo")
         run("ip", "-n", ns("n%d" % i), "route", "add", "default", "via", uplink(i)[0])
+        # The local table moves behind pref 5, where silence() puts a blackhole rule.
+        run("ip", "-n", ns("n%d" % i), "rule", "add", "pref", "10", "lookup", "local")
+        run("ip", "-n", ns("n%d" % i), "rule", "del", "pref", "0", "lookup", "local")
         run("ip", "-n", ns("c%d" % i), "route", "add", "default", "via", client_net(i)[0])
+
+
+def silence(node, on):
+    """Makes a node silent (or speak again) without touching its links: a
+    blackhole rule before every table drops what it receives before any
+    socket sees it (no TCP RST, no ICMP) and fails what it sends.  The
+    carrier stays up, as when a machine hangs or loses power behind a switch:
+    only BFD (or the BGP hold timer) tells the router."""
+    run("ip", "-n", ns(node), "rule", "add" if on else "del", "pref", "5", "blackhole",
+        check=on)
 
 
 # ---------------------------------------------------------------- configs
@@ -411,5 +424,5 @@ def healthd_metric(node, name):
     out = healthd_ctl(node, "metrics") or ""
     for line in out.splitlines():
         if line.startswith(name + " ") or line.startswith(name + "{"):
-            return float(line.split()[-1])
+            return int(float(line.split()[-1]))
     return None
