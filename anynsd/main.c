@@ -5,6 +5,7 @@
  * in the main thread (signalfd): SIGHUP reloads the zone files, SIGTERM and
  * SIGINT stop. See doc/server.md.
  */
+#include <fcntl.h>
 #include <getopt.h>
 #include <signal.h>
 #include <stdio.h>
@@ -17,7 +18,9 @@
 
 #include "anynsd/conf/conf.h"
 #include "anynsd/conf/schema.h"
+#include "anynsd/ctl_server.h"
 #include "anynsd/log.h"
+#include "anynsd/stats.h"
 #include "anynsd/version.h"
 #include "anynsd/worker.h"
 #include "anynsd/xfr/store.h"
@@ -85,10 +88,12 @@ static int run_check(const struct conf *conf)
 
 static void answer_conf_from(struct ans_answer_conf *ac, const struct conf *conf)
 {
-	ac->nsid = conf->nsid_len ? conf->nsid : NULL;
-	ac->nsid_len = conf->nsid_len;
-	ac->identity = conf->identity;
-	ac->version = conf->version;
+	bool nsid = conf->server.nsid && conf->nsid_len;
+	ac->nsid = nsid ? conf->nsid : NULL;
+	ac->nsid_len = nsid ? conf->nsid_len : 0;
+	/* server.chaos: false -> CHAOS id/version queries get REFUSED. */
+	ac->identity = conf->server.chaos ? conf->identity : NULL;
+	ac->version = conf->server.chaos ? conf->version : NULL;
 	ac->udp_max_payload = (uint16_t)conf->server.udp_max_payload;
 }
 
@@ -153,12 +158,39 @@ static int copy_keys(struct server *srv, const struct conf *conf)
 	return ANS_OK;
 }
 
+/* zones_change_fn: records the new serial, then queues its NOTIFYs. */
+static void on_zone_change(void *ctx, size_t idx, uint32_t serial)
+{
+	struct server *srv = ctx;
+	stats_zone_changed(srv->stats, idx, serial);
+	xfrd_changed(srv->xfrd, idx, serial);
+}
+
+/* server.pidfile, written once every socket is open (anyns-healthd's
+ * process probe reads it). */
+static int pidfile_write(const char *path)
+{
+	char buf[32];
+	int len = snprintf(buf, sizeof(buf), "%ld\n", (long)getpid());
+	int fd = path ? open(path, O_WRONLY | O_CREAT | O_TRUNC | O_CLOEXEC, 0644) : -2;
+	if (fd == -2)
+		return ANS_OK;
+	int rc = fd >= 0 && write(fd, buf, (size_t)len) == len ? ANS_OK : -errno;
+	if (fd >= 0 && close(fd) != 0 && rc == ANS_OK)
+		rc = -errno;
+	if (rc != ANS_OK)
+		log_error("server, pidfile %s not written (%s)", path, ans_strerror(rc));
+	return rc;
+}
+
 static int serve(const struct conf *conf, int sfd)
 {
 	struct server srv = { .conf = conf, .stop_fd = -1 };
 	size_t n = (size_t)conf->server.workers;
 	struct worker *ws = calloc(n, sizeof(*ws));
 	int rc = ws ? zones_new(&srv.zones, conf) : ANS_ENOMEM;
+	if (rc == ANS_OK)
+		rc = stats_new(&srv.stats, n, conf->zone_count);
 	if (rc == ANS_OK)
 		rc = copy_keys(&srv, conf);
 	if (rc == ANS_OK) {
@@ -167,6 +199,7 @@ static int serve(const struct conf *conf, int sfd)
 		rc = srv.stop_fd >= 0 ? ANS_OK : -errno;
 	}
 	struct store *st = NULL;
+	struct ctl_server *ctl = NULL;
 	if (rc == ANS_OK) {
 		char why[512];
 		if (store_open(&st, conf->server.storage, why, sizeof(why)) != ANS_OK)
@@ -175,14 +208,20 @@ static int serve(const struct conf *conf, int sfd)
 		rc = xfrd_new(&srv.xfrd, &srv, st);
 	}
 	if (rc == ANS_OK) {
-		zones_set_store(srv.zones, st, xfrd_changed, srv.xfrd);
+		zones_set_store(srv.zones, st, on_zone_change, &srv);
 		/* Like Knot: a zone that fails is not served, the others are. */
 		zones_load(srv.zones);
-		rc = start_workers(ws, n, &srv);
+		rc = ctl_server_open(&ctl, &srv);   /* before any thread: umask */
 	}
+	if (rc == ANS_OK)
+		rc = start_workers(ws, n, &srv);
 	if (rc == ANS_OK) {
 		rc = xfrd_start(srv.xfrd);
 	}
+	if (rc == ANS_OK)
+		rc = ctl_server_start(ctl);
+	if (rc == ANS_OK)
+		rc = pidfile_write(conf->server.pidfile);
 	if (rc == ANS_OK) {
 		log_started(conf);
 		wait_signals(sfd, srv.zones);
@@ -192,6 +231,7 @@ static int serve(const struct conf *conf, int sfd)
 		ssize_t w = write(srv.stop_fd, &one, sizeof(one));
 		(void)w;
 	}
+	ctl_server_free(ctl);  /* joins first: it reads zones and xfrd */
 	xfrd_free(srv.xfrd);   /* joins: the stop eventfd was written */
 	for (size_t i = 0; ws && i < n; i++)
 		worker_join(&ws[i]);
@@ -201,6 +241,9 @@ static int serve(const struct conf *conf, int sfd)
 	zones_free(srv.zones);
 	store_close(st);
 	free(srv.keys);
+	stats_free(srv.stats);
+	if (rc == ANS_OK && conf->server.pidfile)
+		unlink(conf->server.pidfile);
 	if (srv.stop_fd >= 0)
 		close(srv.stop_fd);
 	if (rc != ANS_OK)

@@ -53,6 +53,11 @@ struct conf_server {
 	int64_t tcp_idle_timeout_ms;
 	int64_t tcp_io_timeout_ms;
 	int64_t tcp_max_clients;
+	bool nsid;                      /* send the NSID when asked */
+	bool chaos;                     /* answer CHAOS id/version queries */
+	const char *pidfile;            /* NULL: none */
+	const char *control;            /* control socket path, NULL: none */
+	struct conf_addr metrics;       /* family 0: no metrics endpoint */
 };
 
 /* A TSIG key (RFC 8945). */

@@ -114,6 +114,19 @@ const struct conf_option conf_options[] = {
 	{ "server", "tcp-max-clients", CONF_INT, 1, 1000000,
 	  .offset = SRV(tcp_max_clients), .def = "1000",
 	  .doc = "Open TCP connections across all workers; more are accepted and closed at once." },
+	{ "server", "nsid", CONF_BOOL, .offset = SRV(nsid), .def = "true",
+	  .doc = "Send the identity as NSID (RFC 5001) to queries that ask for it; "
+		 "false never sends it." },
+	{ "server", "chaos", CONF_BOOL, .offset = SRV(chaos), .def = "true",
+	  .doc = "Answer CHAOS TXT id.server, hostname.bind, version.server and "
+		 "version.bind; false answers them REFUSED." },
+	{ "server", "pidfile", CONF_PATH, .offset = SRV(pidfile),
+	  .doc = "File the process id is written to once the sockets are open; "
+		 "removed at a clean exit." },
+	{ "server", "control", CONF_PATH, .offset = SRV(control),
+	  .doc = "Unix socket (mode 0600) for `anyns ctl` (doc/ctl.md); removed at exit." },
+	{ "server", "metrics", CONF_ADDR, .offset = SRV(metrics),
+	  .doc = "ADDR@PORT of the Prometheus endpoint, GET /metrics (doc/metrics.md)." },
 	{ "key", "id", CONF_STR, .offset = KEY(id), .flags = CONF_REQUIRED | CONF_IS_KEY,
 	  .doc = "The key's name, as the peer knows it (a domain name)." },
 	{ "key", "algorithm", CONF_STR, .offset = KEY(algorithm), .flags = CONF_REQUIRED,
