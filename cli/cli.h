@@ -11,5 +11,6 @@
 int ans_cli_zone_check(int argc, char **argv);
 int ans_cli_roa(int argc, char **argv);
 int ans_cli_check(int argc, char **argv);
+int ans_cli_ctl(int argc, char **argv);
 
 #endif

@@ -21,6 +21,7 @@ static const struct subcommand commands[] = {
 	  "RPKI origin validation of the prefixes a node announces" },
 	{ "check", ans_cli_check,
 	  "fleet consistency: each node's serial, NSID and content against the primary" },
+	{ "ctl", ans_cli_ctl, "talk to a running anynsd over its control socket" },
 };
 
 #define NCOMMANDS (sizeof(commands) / sizeof(commands[0]))
