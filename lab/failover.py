@@ -162,15 +162,24 @@ def run_case(st, client, node, home, case, log):
         raise RuntimeError("%s: %s is not answered by %s before the case" % (case, client, home))
     t_event = time.monotonic()
     break_node(st, node, case)
-    p.wait(lambda q: steady_other(q, home, t_event), 6)
-    time.sleep(0.3)                 # let the last queries time out or be answered
-    fail = analyse_failure(case, p.stop(), t_event)
+    try:
+        p.wait(lambda q: steady_other(q, home, t_event), 6)
+        time.sleep(0.3)             # let the last queries time out or be answered
+        fail = analyse_failure(case, p.stop(), t_event)
+    except BaseException:           # interrupted: leave the node whole
+        p.stop()
+        restore_node(st, node, case)
+        raise
     log("%-13s gap %s ms, lost %d, longest outage %d ms, %s -> %s"
         % (case, fail["gap_ms"], fail["lost"], fail["outage_ms"], fail["from"], fail["to"]))
     p = Prober(client)
     p.wait(lambda q: len(q.answered()) >= 5, 5)
     t_restore = time.monotonic()
-    restore_node(st, node, case)
+    try:
+        restore_node(st, node, case)
+    except BaseException:
+        p.stop()
+        raise
     ok = p.wait(steady(home, 25, t_restore), 25)
     time.sleep(0.3)
     rec = analyse_recover("recover", p.stop(), t_restore, home)
