@@ -253,7 +253,12 @@ def main():
                     help="comma-separated subset of knot,nsd,anyns")
     ap.add_argument("--out", default=None, help="results file (default bench/RESULTS.md; "
                     "--quick writes build/bench/RESULTS-quick.md)")
+    ap.add_argument("--xfr", action="store_true",
+                    help="only the transfer figures, anynsd vs Knot (bench/xfr_bench.py)")
     a = ap.parse_args()
+    if a.xfr:
+        import xfr_bench  # noqa: E402
+        return xfr_bench.main(["--out", str(WORK / "XFR.md")])
     prof = dict(PROFILES["quick" if a.quick else "full"])
     if a.reps:
         prof["reps"] = a.reps
