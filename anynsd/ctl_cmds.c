@@ -62,7 +62,7 @@ static bool find_zone(const struct server *srv, const struct ctl_req *r, struct 
 	if (*idx >= 0)
 		return true;
 	char name[ANS_NAME_TEXT_MAX], why[ANS_NAME_TEXT_MAX + 32];
-	if (ans_name_to_text(r->zone, name, sizeof(name)) != ANS_OK)
+	if (ans_name_to_text(r->zone, name, sizeof(name)) < 0)
 		snprintf(name, sizeof(name), "?");
 	snprintf(why, sizeof(why), "no such zone %s", name);
 	ctl_error(b, r->is_json, why);

@@ -253,10 +253,15 @@ static void client_write(struct client *cl)
 	if (n < 0)
 		return client_close(cl);
 	cl->out_pos += (size_t)n;
-	if (cl->out_pos == cl->out_len) {
-		shutdown(cl->fd, SHUT_WR);
-		client_close(cl);
-	}
+	if (cl->out_pos != cl->out_len)
+		return;
+	/* Bytes the client sent past its request would turn our close into
+	 * a reset that can destroy the answer in flight: read them first. */
+	shutdown(cl->fd, SHUT_WR);
+	char junk[4096];
+	for (int i = 0; i < 16 && read(cl->fd, junk, sizeof(junk)) > 0; i++)
+		continue;
+	client_close(cl);
 }
 
 /* --- loop -------------------------------------------------------------- */
