@@ -45,12 +45,54 @@ static inline uint64_t lower8(uint64_t x)
 	return x | (upper >> 2);
 }
 
-/* Up to eight bytes as a word in host order, zero-padded. */
+static inline uint64_t get32(const uint8_t *p)
+{
+	uint32_t v;
+	memcpy(&v, p, 4);
+	return v;
+}
+
+static inline uint64_t get16(const uint8_t *p)
+{
+	uint16_t v;
+	memcpy(&v, p, 2);
+	return v;
+}
+
+/* Up to eight bytes as a word, zero-padded; store_word() is its inverse.
+ * A tail of 2..7 bytes is two overlapping fixed-size loads (the shared
+ * bytes are equal, so OR-ing them is harmless): no byte loop and no
+ * variable-length memcpy, which would be a library call. Byte order only
+ * has to agree between the two, since lower8() works byte-wise. */
 static inline uint64_t load_word(const uint8_t *p, size_t n)
 {
-	uint64_t v = 0;
-	memcpy(&v, p, n < 8 ? n : 8);
-	return v;
+	uint64_t v;
+	if (n >= 8) {
+		memcpy(&v, p, 8);
+		return v;
+	}
+	if (n >= 4)
+		return get32(p) | get32(p + n - 4) << (8 * (n - 4));
+	if (n >= 2)
+		return get16(p) | get16(p + n - 2) << (8 * (n - 2));
+	return n ? p[0] : 0;
+}
+
+static inline void store_word(uint8_t *p, uint64_t v, size_t n)
+{
+	if (n >= 8) {
+		memcpy(p, &v, 8);
+	} else if (n >= 4) {
+		uint32_t lo = (uint32_t)v, hi = (uint32_t)(v >> (8 * (n - 4)));
+		memcpy(p + n - 4, &hi, 4);
+		memcpy(p, &lo, 4);
+	} else if (n >= 2) {
+		uint16_t lo = (uint16_t)v, hi = (uint16_t)(v >> (8 * (n - 2)));
+		memcpy(p + n - 2, &hi, 2);
+		memcpy(p, &lo, 2);
+	} else if (n) {
+		p[0] = (uint8_t)v;
+	}
 }
 
 size_t ans_name_len(const uint8_t *name)
@@ -120,21 +162,22 @@ int ans_name_parse(const uint8_t *msg, size_t msg_len, size_t *pos,
 
 bool ans_name_equal(const uint8_t *a, const uint8_t *b)
 {
-	/* Length bytes are < 'A' (see the design block), so comparing all
-	 * bytes lowercased compares labels and lengths at once. */
+	/* Same label lengths first, which also bounds both names; then all
+	 * bytes lowercased a word at a time: length bytes are < 'A' (see the
+	 * design block), so they compare as themselves. */
+	size_t len = 0;
 	for (;;) {
-		uint8_t la = *a, lb = *b;
-		if (la != lb)
+		uint8_t la = a[len];
+		if (la != b[len])
 			return false;
+		len += (size_t)la + 1;
 		if (!la)
-			return true;
-		for (unsigned i = 0; i < la; i += 8)
-			if (lower8(load_word(a + 1 + i, la - i)) !=
-			    lower8(load_word(b + 1 + i, la - i)))
-				return false;
-		a += la + 1;
-		b += la + 1;
+			break;
 	}
+	for (size_t i = 0; i < len; i += 8)
+		if (lower8(load_word(a + i, len - i)) != lower8(load_word(b + i, len - i)))
+			return false;
+	return true;
 }
 
 unsigned ans_name_label_offsets(const uint8_t *name,
@@ -196,9 +239,7 @@ void ans_name_lower(uint8_t *name)
 {
 	size_t len = ans_name_len(name);
 	for (size_t i = 0; i < len; i += 8) {
-		size_t n = len - i < 8 ? len - i : 8;
-		uint64_t v = lower8(load_word(name + i, n));
-		memcpy(name + i, &v, n);
+		store_word(name + i, lower8(load_word(name + i, len - i)), len - i);
 	}
 }
 

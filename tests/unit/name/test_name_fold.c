@@ -22,13 +22,19 @@ static uint8_t ref_lower(uint8_t c)
 	return c >= 'A' && c <= 'Z' ? (uint8_t)(c + 32) : c;
 }
 
-/* "\x13" + 19 filler bytes + "\3com\0" with byte `v` at label position i. */
+/* A label of `len` filler bytes + "\3com\0" with byte `v` at label position i;
+ * len from 1 to 19 gives names of 7..25 bytes, every tail length of a word. */
+static void make_len(uint8_t *name, unsigned len, unsigned i, uint8_t v, uint8_t filler)
+{
+	name[0] = (uint8_t)len;
+	memset(name + 1, filler, len);
+	name[1 + i] = v;
+	memcpy(name + 1 + len, "\3com", 5);
+}
+
 static void make(uint8_t *name, unsigned i, uint8_t v, uint8_t filler)
 {
-	name[0] = 19;
-	memset(name + 1, filler, 19);
-	name[1 + i] = v;
-	memcpy(name + 20, "\3com", 5);
+	make_len(name, 19, i, v, filler);
 }
 
 static void test_lower_every_byte(void **state)
@@ -42,6 +48,26 @@ static void test_lower_every_byte(void **state)
 			ans_name_lower(n);
 			if (memcmp(n, want, sizeof(n)) != 0)
 				fail_msg("byte 0x%02x at %u", v, i);
+		}
+	}
+}
+
+static void test_every_length(void **state)
+{
+	(void)state;
+	for (unsigned len = 1; len <= 19; len++) {
+		for (unsigned i = 0; i < len; i++) {
+			uint8_t n[25] = { 0 }, want[25] = { 0 }, other[25] = { 0 };
+			make_len(n, len, i, 'Z', 'M');
+			make_len(want, len, i, 'z', 'm');
+			make_len(other, len, i, 'y', 'm');
+			assert_true(ans_name_equal(n, want));
+			assert_false(ans_name_equal(n, other));
+			assert_true(ans_name_hash(n) == ans_name_hash(want));
+			assert_true(ans_name_hash(n) != ans_name_hash(other));
+			ans_name_lower(n);
+			if (memcmp(n, want, sizeof(n)) != 0)
+				fail_msg("length %u, position %u", len, i);
 		}
 	}
 }
@@ -84,6 +110,7 @@ int main(void)
 {
 	const struct CMUnitTest tests[] = {
 		cmocka_unit_test(test_lower_every_byte),
+		cmocka_unit_test(test_every_length),
 		cmocka_unit_test(test_equal_and_hash_every_pair),
 		cmocka_unit_test(test_hash_padding),
 	};
