@@ -308,6 +308,7 @@ def main(argv=None):
     text = table(prop, axfr, a.records)
     print(text + "xfr bench: %.0f s" % (time.monotonic() - t0))
     if a.out:
+        Path(a.out).parent.mkdir(parents=True, exist_ok=True)
         Path(a.out).write_text(text)
     return 0
 
