@@ -100,10 +100,20 @@ int ans_name_write(struct ans_wire *w, const uint8_t *name, struct ans_compr *c)
 		ans_wire_write_bytes(w, name, ans_name_len(name));
 		return w->err;
 	}
+	size_t start = (size_t)(w->base + w->pos - c->msg);
+	if (c->count == 0) {
+		/* Nothing to match yet (the question of every response):
+		 * the name goes out whole, skipping the label walk. */
+		ans_wire_write_bytes(w, name, ans_name_len(name));
+		if (w->err)
+			return w->err;
+		if (name[0] && start < PTR_LIMIT)
+			c->offs[c->count++] = (uint16_t)start;
+		return ANS_OK;
+	}
 	uint8_t no[ANS_NAME_MAX_LABELS];
 	unsigned nn = ans_name_label_offsets(name, no);
 	struct match m = find_suffix(c, name, no, nn);
-	size_t start = (size_t)(w->base + w->pos - c->msg);
 	unsigned inline_labels = nn - m.labels;
 	size_t inline_bytes = inline_labels ? no[inline_labels - 1] +
 				name[no[inline_labels - 1]] + 1u : 0;
