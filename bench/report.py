@@ -16,11 +16,11 @@ def metrics(run):
     small = "%s names" % human(run.data["small"]["owner_names"])
     return (
         ("ir", "instructions/query, user space (callgrind, %s)" % small, "%.0f"),
-        ("udp_us", "server CPU µs/query, UDP saturated", "%.2f"),
+        ("udp_us", "server CPU µs/query, UDP, dnsperf flat out", "%.2f"),
         ("udp_user", "  of which user space (%)", "%.0f"),
         ("udp_qps", "answered q/s, UDP (dnsperf on one core)", "%.0f"),
         ("udp_util", "server CPU use in UDP run (% of a core)", "%.0f"),
-        ("tcp_us", "server CPU µs/query, TCP pipelined", "%.2f"),
+        ("tcp_us", "server CPU µs/query, TCP pipelined, flat out", "%.2f"),
         ("tcp_user", "  of which user space (%)", "%.0f"),
         ("tcp_qps", "answered q/s, TCP pipelined", "%.0f"),
         ("tcp_util", "server CPU use in TCP run (% of a core)", "%.0f"),

@@ -130,7 +130,7 @@ def stage_saturation(run, cls, srv, qfile):
         tcp = mode == "tcp"
         warm = measure.dnsperf_cmd(srv.port, qfile, seconds=p["warm_s"], tcp=tcp)
         cmd = measure.dnsperf_cmd(srv.port, qfile, seconds=p["sat_s"], tcp=tcp)
-        run.commands["dnsperf %s" % mode] = shlex.join(cmd)
+        run.commands["dnsperf %s (%s)" % (mode, cls.short)] = shlex.join(cmd)
         for _ in range(p["reps"]):
             measure.dnsperf(warm, p["warm_s"] + 30)
             r = measure.cpu_per_query(srv, cmd, p["sat_s"] + 30)
