@@ -9,8 +9,8 @@
  * values are escaped (backslash, double quote, newline) although zone
  * names in presentation form escape those characters already.
  *
- * Every family is printed even when it has no sample yet only if it has a
- * fixed label set (queries by transport and qtype): a series that appears
+ * Series with a fixed label set (queries by transport and qtype, the
+ * common rcodes) are printed from the start, at 0: a series that appears
  * late is harder to rate(). Per-zone series exist for every configured
  * zone; secondary-only gauges (expiry, last refresh) only for secondaries.
  *
