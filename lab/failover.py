@@ -155,7 +155,16 @@ def restore_node(st, node, case):
         L.kill(st["pids"][node + "/bird"], signal.SIGCONT)
 
 
+def wait_bfd(node, timeout=15):
+    deadline = time.monotonic() + timeout
+    while not L.bfd_up(int(node[1:])):
+        if time.monotonic() > deadline:
+            raise RuntimeError("BFD session of %s is not up" % node)
+        time.sleep(0.1)
+
+
 def run_case(st, client, node, home, case, log):
+    wait_bfd(node)
     p = Prober(client)
     if not p.wait(steady(home, 15), 20):
         p.stop()
@@ -232,6 +241,9 @@ def failover(st, runs=1, as_json=False, client="c1", cases=CASES):
     if not home:
         raise RuntimeError("%s gets no answer" % client)
     node = "n" + home[len("pop"):]
+    if st.get("speakers", {}).get(node, "bird") != "bird" and set(cases) & set(EXTRA):
+        raise RuntimeError("%s is for BIRD nodes; %s runs %s" % (
+            ", ".join(EXTRA), home, st["speakers"][node]))
     log("client %s reaches %s (node %s); query every %d ms, timeout %d ms"
         % (client, home, L.ns(node), INTERVAL_MS, TIMEOUT_MS))
     all_runs = []

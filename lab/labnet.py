@@ -244,12 +244,42 @@ def node_bird_conf(i):
             % (n, NODE_ASN, r, router_asn(i), BGP_TIMERS))
 
 
-def healthd_conf(i, d):
+def node_frr_conf(i):
+    """FRRouting instead of BIRD on a node (`up --speaker frr`): healthd adds and
+    removes `network` through vtysh; with `bgp network import-check` the
+    network is announced only while the static route via healthd's tun exists."""
+    r, _ = uplink(i)
+    return ("ip route %s anyns0\n" % PREFIX +
+            "route-map ANYNS-GSHUT permit 10\n set community 65535:0 additive\nexit\n"
+            "route-map NONE deny 10\nexit\n"
+            "bfd\n profile fast\n  transmit-interval 100\n  receive-interval 100\n"
+            "  detect-multiplier 3\n exit\nexit\n"
+            "router bgp %d\n bgp router-id 100.127.1.%d\n" % (NODE_ASN, i) +
+            " no bgp ebgp-requires-policy\n bgp network import-check\n"
+            " neighbor %s remote-as %d\n neighbor %s bfd profile fast\n"
+            " neighbor %s timers connect 1\n" % (r, router_asn(i), r, r) +
+            " address-family ipv4 unicast\n  neighbor %s route-map NONE in\n" % r +
+            " exit-address-family\nexit\n")
+
+
+def frr_dirs(where):
+    """FRR's per-instance paths (-N pathspace): runtime sockets and vtysh.conf."""
+    return Path("/var/run/frr") / ns(where), Path("/etc/frr") / ns(where)
+
+
+def speaker_conf(where, d, speaker):
+    if speaker == "frr":
+        return ("speaker: { type: frr, vtysh: \"%s\", route-map: ANYNS-GSHUT,\n"
+                "           timeout: 2s, retry: 500ms, refresh: 1s }\n" % (d / "vtysh"))
+    return ("speaker: { type: bird, socket: \"%s\", protocol: anyns_service,\n"
+            "           drain-protocol: anyns_drain, timeout: 300ms, retry: 200ms, refresh: 1s }\n"
+            % (d / "bird.ctl"))
+
+
+def healthd_conf(i, d, speaker="bird"):
     return (
         'announce: { asn: %d, prefixes: [ "%s" ] }\n' % (NODE_ASN, PREFIX) +
-        "speaker: { type: bird, socket: \"%s\", protocol: anyns_service,\n"
-        "           drain-protocol: anyns_drain, timeout: 300ms, retry: 200ms, refresh: 1s }\n"
-        % (d / "bird.ctl") +
+        speaker_conf("n%d" % i, d, speaker) +
         "healthd: { control: \"%s\", metrics: 127.0.0.1@9154, tun: anyns0, identity: pop%d }\n"
         % (d / "healthd.ctl", i) +
         "policy: { rise: 2, fall: 2, hold-down: 500ms, hold-down-max: 2s,\n"
@@ -273,8 +303,15 @@ def write_configs(st):
         d = WORK / ("n%d" % i)
         (d / "storage").mkdir(parents=True, exist_ok=True)
         (d / "anynsd.yaml").write_text(node_anynsd_conf(i, d, hp, secret))
-        (d / "bird.conf").write_text(node_bird_conf(i))
-        (d / "healthd.yaml").write_text(healthd_conf(i, d))
+        speaker = st.get("speakers", {}).get("n%d" % i, "bird")
+        if speaker == "frr":
+            (d / "frr.conf").write_text(node_frr_conf(i))
+            (d / "vtysh").write_text("#!/bin/sh\nexec /usr/bin/vtysh -N %s \"$@\"\n"
+                                     % ns("n%d" % i))
+            (d / "vtysh").chmod(0o755)
+        else:
+            (d / "bird.conf").write_text(node_bird_conf(i))
+        (d / "healthd.yaml").write_text(healthd_conf(i, d, speaker))
         r = WORK / ("r%d" % i)
         r.mkdir(parents=True, exist_ok=True)
         (r / "bird.conf").write_text(router_bird_conf(i))
@@ -345,6 +382,40 @@ def start_bird(st, where):
     return int(text)
 
 
+FRR_DAEMONS = ("zebra", "staticd", "bfdd", "bgpd")
+
+
+def start_frr(st, where):
+    """zebra, staticd, bfdd and bgpd in the node's namespace (pathspace NS),
+    then the configuration through vtysh."""
+    d = WORK / where
+    run_dir, etc_dir = frr_dirs(where)
+    for path in (run_dir, etc_dir):
+        path.mkdir(parents=True, exist_ok=True)
+        if str(path) not in st.setdefault("paths", []):
+            st["paths"].append(str(path))
+    (etc_dir / "vtysh.conf").touch()
+    run("chown", "frr:frr", str(run_dir), check=False)
+    for daemon in FRR_DAEMONS:
+        pidfile = run_dir / (daemon + ".pid")
+        pidfile.unlink(missing_ok=True)
+        in_ns(where, "/usr/lib/frr/" + daemon, "-d", "-N", ns(where), "-f", "/dev/null",
+              "-i", str(pidfile), "-P", "0", "--log", "file:%s" % (d / "frr.log"))
+        for _ in range(200):
+            text = pidfile.read_text().strip() if pidfile.exists() else ""
+            if text:
+                break
+            time.sleep(0.01)
+        record(st, "%s/%s" % (where, daemon), int(text))
+    run(str(d / "vtysh"), "-f", str(d / "frr.conf"))
+
+
+def start_speaker(st, where):
+    if st.get("speakers", {}).get(where, "bird") == "frr":
+        return start_frr(st, where)
+    return start_bird(st, where)
+
+
 def start_healthd(st, where):
     d = WORK / where
     pid = spawn(where, [str(BUILD / "anyns-healthd"), "-c", str(d / "healthd.yaml")],
@@ -360,7 +431,7 @@ def start_all(st):
     for i in NODES:
         n = "n%d" % i
         start_anynsd(st, n)
-        start_bird(st, n)
+        start_speaker(st, n)
         start_healthd(st, n)
 
 
@@ -404,6 +475,15 @@ def answer(where, addr=SERVICE):
 
 def catchment(client):
     return answer(client).get("nsid")
+
+
+def bfd_up(i):
+    """Whether router i's BFD session to its node is Up (else a silent node
+    would only be noticed by the BGP hold timer)."""
+    r = run("birdc", "-s", str(WORK / ("r%d" % i) / "bird.ctl"), "show", "bfd", "sessions",
+            check=False)
+    return any(line.split()[:1] == [uplink(i)[1]] and " Up " in line
+               for line in r.stdout.splitlines())
 
 
 def healthd_ctl(node, *args):
