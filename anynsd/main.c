@@ -167,19 +167,25 @@ static void on_zone_change(void *ctx, size_t idx, uint32_t serial)
 }
 
 /* server.pidfile, written once every socket is open (anyns-healthd's
- * process probe reads it). */
+ * process probe reads it): a temporary file renamed over it, so a reader
+ * never sees it empty or half written. */
 static int pidfile_write(const char *path)
 {
-	char buf[32];
-	int len = snprintf(buf, sizeof(buf), "%ld\n", (long)getpid());
-	int fd = path ? open(path, O_WRONLY | O_CREAT | O_TRUNC | O_CLOEXEC, 0644) : -2;
-	if (fd == -2)
+	char buf[32], tmp[4096];
+	if (!path)
 		return ANS_OK;
+	int len = snprintf(buf, sizeof(buf), "%ld\n", (long)getpid());
+	snprintf(tmp, sizeof(tmp), "%s.tmp", path);
+	int fd = open(tmp, O_WRONLY | O_CREAT | O_TRUNC | O_CLOEXEC, 0644);
 	int rc = fd >= 0 && write(fd, buf, (size_t)len) == len ? ANS_OK : -errno;
 	if (fd >= 0 && close(fd) != 0 && rc == ANS_OK)
 		rc = -errno;
-	if (rc != ANS_OK)
+	if (rc == ANS_OK && rename(tmp, path) != 0)
+		rc = -errno;
+	if (rc != ANS_OK) {
+		unlink(tmp);
 		log_error("server, pidfile %s not written (%s)", path, ans_strerror(rc));
+	}
 	return rc;
 }
 
