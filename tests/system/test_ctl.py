@@ -184,3 +184,16 @@ def test_socket_mode_pidfile_and_cleanup(fleet):
     assert pidfile.read_text() == "%d\n" % fleet.primary.pid
     assert fleet.primary.stop() == 0
     assert not fleet.psock.exists() and not pidfile.exists()
+
+
+def test_start_fails_on_busy_socket_or_bad_pidfile(fleet, anynsd):
+    from ctl_fleet import OTHER
+    busy = anynsd(zones={"other.test.": OTHER}, server={"control": str(fleet.psock)},
+                  wait=False)
+    assert busy.proc.wait(10) == 1
+    assert "control socket %s failed (in use, or not a socket)" % fleet.psock in busy.log()
+    assert fleet.ctl(fleet.primary, "status")[0] == 0     # the live one is untouched
+    bad = anynsd(zones={"other.test.": OTHER},
+                 server={"pidfile": str(fleet.sockdir / "no" / "such" / "pid")}, wait=False)
+    assert bad.proc.wait(10) == 1
+    assert "pidfile %s not written" % (fleet.sockdir / "no" / "such" / "pid") in bad.log()
