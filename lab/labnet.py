@@ -186,8 +186,8 @@ def hp_anynsd_conf(d, secret):
 
 def node_anynsd_conf(i, d, hp_dir, secret):
     head = ('server:\n  listen: [ "%s@53", "%s@53", "127.0.0.1@53" ]\n'
-            '  identity: pop%d\n  workers: 1\n  storage: "%s"\n'
-            % (SERVICE, mgmt(i)[1], i, d / "storage"))
+            '  identity: pop%d\n  workers: 1\n  storage: "%s"\n  pidfile: "%s"\n'
+            % (SERVICE, mgmt(i)[1], i, d / "storage", d / "anynsd.pid"))
     if ZONE_SOURCE == "file":
         return head + 'zone:\n  - domain: %s\n    file: "%s"\n' % (ZONE, hp_dir / "zone")
     return (head +
@@ -362,8 +362,7 @@ def record(st, role, pid):
 def start_anynsd(st, where):
     d = WORK / where
     pid = spawn(where, [str(BUILD / "anynsd"), "-c", str(d / "anynsd.yaml")], d / "anynsd.log")
-    (d / "anynsd.pid").write_text("%d\n" % pid)      # anynsd has no pidfile option
-    record(st, where + "/anynsd", pid)
+    record(st, where + "/anynsd", pid)   # nN/anynsd.pid is anynsd's own (server.pidfile)
     return pid
 
 
