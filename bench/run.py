@@ -323,6 +323,13 @@ def versions(names):
     except (OSError, subprocess.TimeoutExpired) as e:
         out["dnsperf"] = "unavailable (%s)" % e
     out["valgrind"] = servers.first_line(["valgrind", "--version"])
+    if "anyns" in names:
+        # anynsd changes by the hour: say which source and which binary were measured.
+        head = servers.first_line(["git", "-C", str(ROOT), "log", "-1", "--format=%h %cI"])
+        binary = servers.Anynsd.binary
+        built = (datetime.datetime.fromtimestamp(binary.stat().st_mtime, datetime.timezone.utc)
+                 .strftime("%Y-%m-%d %H:%M:%S UTC") if binary.exists() else "missing")
+        out["anynsd source"] = "git HEAD %s; %s built %s" % (head, binary, built)
     return out
 
 
