@@ -9,7 +9,9 @@
  *  - the wanted state is re-asserted every speaker.refresh, because a
  *    restarted BIRD comes back with its static protocols disabled;
  *  - at start the speaker is told to withdraw before anything else, so a
- *    route left by an earlier instance does not outlive it.
+ *    route left by an earlier instance does not outlive it; the tun device
+ *    (failclosed.c) is created only after that withdrawal succeeded, or
+ *    right before an announcement, never while an old route could return.
  * Every change of announcement is logged in the house style:
  *   bird, withdraw 203.0.113.0/24 (probe dns failed 3 times: timeout)
  */
@@ -36,11 +38,44 @@ static void prefixes_text(const struct hd_conf *c, char *buf, size_t size)
 				      c->announce.items[i].text);
 }
 
+static bool tun_wanted(const struct hd_daemon *d)
+{
+	const char *tun = d->conf->healthd.tun;
+	return tun && tun[0] && d->conf->speaker.type != HD_SPEAKER_EXABGP;
+}
+
+/*
+ * The tun device is created only once the speaker has confirmed a
+ * withdrawal (or right before an announcement): a killed instance leaves
+ * BIRD's static protocol enabled (FRR's network configured), and a device
+ * of the same name appearing first would bring its route back for the
+ * moment until our start-up withdrawal lands.
+ */
+static int ensure_tun(struct hd_daemon *d)
+{
+	const char *tun = d->conf->healthd.tun;
+	if (d->tun_fd >= 0 || !tun_wanted(d))
+		return ANS_OK;
+	int fd = hd_failclosed_open(tun);
+	if (fd < 0) {
+		hd_log(HD_LOG_ERROR, "tun %s, create failed (%s)", tun, ans_strerror(fd));
+		return fd;
+	}
+	d->tun_fd = fd;
+	hd_log(HD_LOG_INFO, "tun %s, created (routes via it vanish with healthd)", tun);
+	return ANS_OK;
+}
+
 static int speak(struct hd_daemon *d, enum hd_action a, char *why, size_t size)
 {
 	struct hd_speaker *s = &d->speaker;
 	if (a == HD_ACTION_WITHDRAW)
 		return s->ops->withdraw(s, why, size);
+	int rc = ensure_tun(d);
+	if (rc != ANS_OK) {
+		snprintf(why, size, "tun %s: %s", d->conf->healthd.tun, ans_strerror(rc));
+		return rc;
+	}
 	return s->ops->announce(s, a == HD_ACTION_ANNOUNCE_GSHUT, why, size);
 }
 
@@ -65,6 +100,8 @@ static void apply(struct hd_daemon *d, bool quiet)
 		       gshut, d->policy.reason);
 	d->applied = true;
 	hd_timer_cancel(&d->loop, &d->retry);
+	if (d->wanted == HD_ACTION_WITHDRAW && d->policy.state != HD_STATE_STOPPED)
+		(void)ensure_tun(d);    /* logged; retried before an announce */
 }
 
 static void record(struct hd_daemon *d, enum hd_state from)
@@ -219,21 +256,6 @@ static int start_probes(struct hd_daemon *d)
 	return ANS_OK;
 }
 
-static int open_tun(struct hd_daemon *d)
-{
-	const char *tun = d->conf->healthd.tun;
-	d->tun_fd = -1;
-	if (!tun || !tun[0] || d->conf->speaker.type == HD_SPEAKER_EXABGP)
-		return ANS_OK;
-	d->tun_fd = hd_failclosed_open(tun);
-	if (d->tun_fd < 0) {
-		hd_log(HD_LOG_ERROR, "tun %s, create failed (%s)", tun, ans_strerror(d->tun_fd));
-		return d->tun_fd;
-	}
-	hd_log(HD_LOG_INFO, "tun %s, created (routes via it vanish with healthd)", tun);
-	return ANS_OK;
-}
-
 int hd_daemon_start(struct hd_daemon *d, struct hd_conf *c, bool exabgp)
 {
 	memset(d, 0, sizeof(*d));
@@ -245,16 +267,19 @@ int hd_daemon_start(struct hd_daemon *d, struct hd_conf *c, bool exabgp)
 	d->refresh = (struct hd_timer){ .fn = on_refresh, .arg = d };
 	d->policy_timer = (struct hd_timer){ .fn = on_policy_timer, .arg = d };
 	int rc = hd_loop_init(&d->loop);
+	d->tun_fd = -1;
 	if (rc == ANS_OK)
 		rc = open_signals(d);
-	if (rc == ANS_OK)
-		rc = open_tun(d);
 	if (rc != ANS_OK)
 		return rc;
 	hd_speaker_init(&d->speaker, c);
 	snprintf(d->policy.reason, sizeof(d->policy.reason), "starting");
 	d->wanted = HD_ACTION_WITHDRAW;
-	apply(d, false);
+	apply(d, false);                   /* withdraw first, then the tun */
+	/* A tun that cannot be made (no CAP_NET_ADMIN) is a start-up error; when
+	 * the speaker did not answer, the device waits for its first success. */
+	if (d->applied && tun_wanted(d) && d->tun_fd < 0)
+		return ensure_tun(d);
 	if (exabgp) {
 		d->stdin_io = (struct hd_io){ .fd = STDIN_FILENO, .fn = on_stdin, .arg = d };
 		if (hd_loop_watch(&d->loop, &d->stdin_io, EPOLLIN) != ANS_OK)
