@@ -1,8 +1,8 @@
 /* SPDX-License-Identifier: MIT */
 /*
  * The configuration of anyns-healthd, loaded from YAML with the same
- * conventions as anynsd (doc/config.md): one schema table (conf_schema.c)
- * declares every option; unknown sections and options, wrong types and
+ * conventions as anynsd (doc/config.md), read by the same engine
+ * (lib/conf): one schema table (conf_schema.c) declares every option; unknown sections and options, wrong types and
  * out-of-range values are errors reported as "file:line: section.option:
  * what was expected". One immutable generation in one arena.
  *
@@ -20,20 +20,15 @@
 
 #include "lib/base/arena.h"
 #include "lib/base/err.h"
+#include "lib/conf/value.h"
 #include "lib/name/name.h"
 
 #define HD_TEXT_MAX 64
 
-struct hd_addr {
-	struct sockaddr_storage ss;
-	socklen_t len;
-	char text[HD_TEXT_MAX];         /* "ADDR@PORT" as given (port added) */
-};
-
-struct hd_str_list {
-	const char **items;
-	size_t count;
-};
+/* The shared engine's value types (lib/conf/value.h) under the names the
+ * rest of healthd uses: the same types, not copies. */
+#define hd_addr ans_conf_addr
+#define hd_str_list ans_conf_str_list
 
 struct hd_prefix {
 	int family;                     /* AF_INET or AF_INET6 */
@@ -122,13 +117,6 @@ int hd_conf_load_text(const char *name, const char *text, size_t len,
 /* Parses "203.0.113.0/24" or "2001:db8::/32" (host bits must be zero).
  * Errors: ANS_ESYNTAX. Pure. */
 int hd_prefix_parse(const char *text, struct hd_prefix *out) ANS_WUR;
-
-/* A duration: number with unit ms, s, m, h (bare: seconds). Errors:
- * ANS_ESYNTAX, ANS_ERANGE. */
-int hd_parse_duration(const char *text, int64_t *ms) ANS_WUR;
-
-/* ADDR[@PORT], port 53 when absent. Errors: ANS_ESYNTAX. */
-int hd_parse_addr(const char *text, struct hd_addr *out) ANS_WUR;
 
 /* Prints the configuration reference (markdown) from the schema table. */
 void hd_conf_print_reference(FILE *out);

@@ -2,8 +2,8 @@
 /*
  * The configuration of anynsd, as loaded from a YAML file: one immutable
  * generation, all of it in one arena, freed whole with conf_free(). Every
- * option is declared in the schema table (conf/schema.c); the loader
- * (conf/conf.c) fills these structures from that table alone.
+ * option is declared in the schema table (conf/schema.c); the shared
+ * engine (lib/conf) fills these structures from that table alone.
  */
 #ifndef ANYNSD_CONF_CONF_H
 #define ANYNSD_CONF_CONF_H
@@ -15,33 +15,19 @@
 
 #include "lib/base/arena.h"
 #include "lib/base/err.h"
+#include "lib/conf/value.h"
 #include "lib/name/name.h"
 #include "lib/wire/tsig.h"
 
-#define CONF_ADDR_TEXT_MAX 64
 #define CONF_NSID_MAX 128
 
-struct conf_addr {
-	struct sockaddr_storage ss;
-	socklen_t len;
-	char text[CONF_ADDR_TEXT_MAX];  /* "ADDR@PORT" */
-};
-
-struct conf_addr_list {
-	struct conf_addr *items;
-	size_t count;
-};
-
-/* A list of names (ids of keys, remotes, acls; actions; address ranges). */
-struct conf_str_list {
-	const char **items;
-	size_t count;
-};
-
-struct conf_dname {
-	uint8_t wire[ANS_NAME_MAX];     /* lowercased */
-	char text[ANS_NAME_TEXT_MAX];   /* absolute presentation form */
-};
+/* The shared engine's value types (lib/conf/value.h) under the names the
+ * rest of anynsd uses: the same types, not copies. */
+#define conf_addr ans_conf_addr
+#define conf_addr_list ans_conf_addr_list
+#define conf_str_list ans_conf_str_list
+#define conf_dname ans_conf_dname
+#define CONF_ADDR_TEXT_MAX ANS_CONF_ADDR_TEXT_MAX
 
 struct conf_server {
 	struct conf_addr_list listen;
@@ -79,13 +65,6 @@ struct conf_remote {
 	const struct conf_key *key_ref; /* derived */
 };
 
-/* One address range of an ACL: a single address or a CIDR prefix. */
-struct conf_net {
-	int family;                     /* AF_INET or AF_INET6 */
-	uint8_t addr[16];
-	unsigned prefix_len;
-};
-
 enum { CONF_ACTION_TRANSFER = 1 << 0, CONF_ACTION_NOTIFY = 1 << 1 };
 
 struct conf_acl {
@@ -95,7 +74,7 @@ struct conf_acl {
 	struct conf_str_list action;    /* transfer, notify */
 	unsigned line;
 	/* Derived: */
-	struct conf_net *nets;
+	struct ans_conf_net *nets;      /* single addresses or CIDR prefixes */
 	size_t net_count;
 	const struct conf_key **keys;
 	size_t key_count;

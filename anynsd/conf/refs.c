@@ -16,28 +16,12 @@
  */
 #include <arpa/inet.h>
 #include <netinet/in.h>
-#include <stdarg.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 
 #include "anynsd/conf/conf.h"
-
-static int fail(char *err, size_t size, const char *path, unsigned line,
-		const char *fmt, ...) __attribute__((format(printf, 5, 6)));
-
-static int fail(char *err, size_t size, const char *path, unsigned line,
-		const char *fmt, ...)
-{
-	int n = snprintf(err, size, "%s:%u: ", path, line);
-	if (n > 0 && (size_t)n < size) {
-		va_list ap;
-		va_start(ap, fmt);
-		vsnprintf(err + n, size - (size_t)n, fmt, ap);
-		va_end(ap);
-	}
-	return ANS_ECONFIG;
-}
+#include "lib/conf/schema.h"
 
 static const struct conf_key *find_key(const struct conf *c, const char *id)
 {
@@ -69,7 +53,7 @@ static int resolve_keys(struct conf *c, char *err, size_t size)
 		struct conf_key *k = &c->keys[i];
 		const char *why = "bad key";
 		if (ans_tsig_key_init(&k->tsig, k->id, k->algorithm, k->secret, &why) != ANS_OK)
-			return fail(err, size, c->path, k->line, "key '%s': %s", k->id, why);
+			return ans_conf_error_buf(err, size, c->path, k->line, "key '%s': %s", k->id, why);
 	}
 	return ANS_OK;
 }
@@ -82,48 +66,23 @@ static int resolve_remotes(struct conf *c, char *err, size_t size)
 			continue;
 		r->key_ref = find_key(c, r->key);
 		if (!r->key_ref)
-			return fail(err, size, c->path, r->line,
+			return ans_conf_error_buf(err, size, c->path, r->line,
 				    "remote.key: no key '%s'", r->key);
 	}
 	return ANS_OK;
 }
 
-/* "192.0.2.1", "192.0.2.0/24", "2001:db8::/32". */
-static bool parse_net(const char *text, struct conf_net *n)
-{
-	char buf[INET6_ADDRSTRLEN + 8];
-	if (strlen(text) >= sizeof(buf))
-		return false;
-	strcpy(buf, text);
-	char *slash = strchr(buf, '/');
-	if (slash)
-		*slash++ = '\0';
-	memset(n, 0, sizeof(*n));
-	n->family = strchr(buf, ':') ? AF_INET6 : AF_INET;
-	if (inet_pton(n->family, buf, n->addr) != 1)
-		return false;
-	unsigned max = n->family == AF_INET ? 32 : 128;
-	n->prefix_len = max;
-	if (!slash)
-		return true;
-	char *end;
-	unsigned long len = strtoul(slash, &end, 10);
-	if (!*slash || *end || len > max)
-		return false;
-	n->prefix_len = (unsigned)len;
-	return true;
-}
-
 static int resolve_acl_lists(struct conf *c, struct conf_acl *a, char *err, size_t size)
 {
 	for (size_t j = 0; j < a->address.count; j++)
-		if (!parse_net(a->address.items[j], &a->nets[a->net_count++]))
-			return fail(err, size, c->path, a->line, "acl.address: expected "
+		if (ans_conf_parse_net(a->address.items[j], false,
+				       &a->nets[a->net_count++]) != ANS_OK)
+			return ans_conf_error_buf(err, size, c->path, a->line, "acl.address: expected "
 				    "an address or a CIDR prefix, got '%s'", a->address.items[j]);
 	for (size_t j = 0; j < a->key.count; j++) {
 		a->keys[j] = find_key(c, a->key.items[j]);
 		if (!a->keys[j])
-			return fail(err, size, c->path, a->line, "acl.key: no key '%s'",
+			return ans_conf_error_buf(err, size, c->path, a->line, "acl.key: no key '%s'",
 				    a->key.items[j]);
 		a->key_count++;
 	}
@@ -134,7 +93,7 @@ static int resolve_acl_lists(struct conf *c, struct conf_acl *a, char *err, size
 		else if (strcmp(s, "notify") == 0)
 			a->actions |= CONF_ACTION_NOTIFY;
 		else
-			return fail(err, size, c->path, a->line, "acl.action: expected "
+			return ans_conf_error_buf(err, size, c->path, a->line, "acl.action: expected "
 				    "transfer or notify, got '%s'", s);
 	}
 	return ANS_OK;
@@ -167,7 +126,7 @@ static int resolve_ids(struct conf *c, const struct conf_zone *z,
 	for (*count = 0; *count < list->count; (*count)++) {
 		(*out)[*count] = find(c, list->items[*count]);
 		if (!(*out)[*count])
-			return fail(err, size, c->path, z->line, "zone.%s: no %s '%s'", what,
+			return ans_conf_error_buf(err, size, c->path, z->line, "zone.%s: no %s '%s'", what,
 				    strcmp(what, "acl") == 0 ? "acl" : "remote",
 				    list->items[*count]);
 	}
@@ -187,10 +146,10 @@ static const void *find_acl_v(const struct conf *c, const char *id)
 static int resolve_zone(struct conf *c, struct conf_zone *z, char *err, size_t size)
 {
 	if (!z->file && z->primary.count == 0)
-		return fail(err, size, c->path, z->line,
+		return ans_conf_error_buf(err, size, c->path, z->line,
 			    "zone.file: missing (required for a zone without primary)");
 	if (z->refresh_min_ms > z->refresh_max_ms)
-		return fail(err, size, c->path, z->line,
+		return ans_conf_error_buf(err, size, c->path, z->line,
 			    "zone.refresh-min: larger than zone.refresh-max");
 	int rc = resolve_ids(c, z, &z->primary, "primary", find_remote_v,
 			     (const void ***)&z->primaries, &z->primary_count, err, size);
@@ -215,22 +174,15 @@ int conf_resolve(struct conf *c, char *err, size_t size)
 	return rc;
 }
 
-static bool net_has(const struct conf_net *n, const struct sockaddr *sa)
+static bool net_has(const struct ans_conf_net *n, const struct sockaddr *sa)
 {
-	const uint8_t *a;
-	if (sa->sa_family != n->family)
-		return false;
-	if (n->family == AF_INET)
-		a = (const uint8_t *)&((const struct sockaddr_in *)sa)->sin_addr;
-	else
-		a = ((const struct sockaddr_in6 *)sa)->sin6_addr.s6_addr;
-	unsigned full = n->prefix_len / 8, rest = n->prefix_len % 8;
-	if (memcmp(a, n->addr, full) != 0)
-		return false;
-	if (rest == 0)
-		return true;
-	uint8_t mask = (uint8_t)(0xff << (8 - rest));
-	return (a[full] & mask) == (n->addr[full] & mask);
+	if (sa->sa_family == AF_INET)
+		return ans_conf_net_has(n, AF_INET,
+			(const uint8_t *)&((const struct sockaddr_in *)sa)->sin_addr);
+	if (sa->sa_family == AF_INET6)
+		return ans_conf_net_has(n, AF_INET6,
+			((const struct sockaddr_in6 *)sa)->sin6_addr.s6_addr);
+	return false;
 }
 
 static bool acl_matches(const struct conf_acl *a, const struct sockaddr *addr,

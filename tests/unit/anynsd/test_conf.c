@@ -17,7 +17,6 @@
 
 #include "anynsd/conf/conf.h"
 #include "anynsd/conf/schema.h"
-#include "anynsd/conf/value.h"
 
 #define HEAD "server:\n  listen: 127.0.0.1@5300\n"
 
@@ -193,64 +192,6 @@ static void test_text_identity(void **state)
 	conf_free(c);
 }
 
-struct num_case {
-	int (*fn)(const char *, int64_t *);
-	const char *text;
-	int rc;
-	int64_t value;
-};
-
-static void test_numbers(void **state)
-{
-	(void)state;
-	static const struct num_case cases[] = {
-		{ conf_parse_duration, "10", ANS_OK, 10000 },
-		{ conf_parse_duration, "250ms", ANS_OK, 250 },
-		{ conf_parse_duration, "2h", ANS_OK, 7200000 },
-		{ conf_parse_duration, "1d", ANS_OK, 86400000 },
-		{ conf_parse_duration, "-1s", ANS_ESYNTAX, 0 },
-		{ conf_parse_duration, "5x", ANS_ESYNTAX, 0 },
-		{ conf_parse_size, "4k", ANS_OK, 4096 },
-		{ conf_parse_size, "1M", ANS_OK, 1048576 },
-		{ conf_parse_size, "12", ANS_OK, 12 },
-		{ conf_parse_size, "k", ANS_ESYNTAX, 0 },
-		{ conf_parse_int, "-3", ANS_OK, -3 },
-		{ conf_parse_int, "99999999999999999999", ANS_ERANGE, 0 },
-		{ conf_parse_int, "", ANS_ESYNTAX, 0 },
-	};
-	for (size_t i = 0; i < sizeof(cases) / sizeof(cases[0]); i++) {
-		int64_t v = 0;
-		int rc = cases[i].fn(cases[i].text, &v);
-		if (rc != cases[i].rc || (rc == ANS_OK && v != cases[i].value))
-			fail_msg("case %zu '%s': rc %d value %lld", i, cases[i].text, rc,
-				 (long long)v);
-	}
-	bool b;
-	assert_int_equal(conf_parse_bool("on", &b), ANS_OK);
-	assert_true(b);
-	assert_int_equal(conf_parse_bool("No", &b), ANS_OK);
-	assert_false(b);
-	assert_int_equal(conf_parse_bool("2", &b), ANS_ESYNTAX);
-}
-
-static void test_addr(void **state)
-{
-	(void)state;
-	static const struct { const char *text; const char *norm; } cases[] = {
-		{ "127.0.0.1", "127.0.0.1@53" }, { "::1@5300", "::1@5300" },
-		{ "2001:db8::1@53", "2001:db8::1@53" }, { "1.2.3.4@0", NULL },
-		{ "1.2.3.4@", NULL }, { "@53", NULL }, { "host@53", NULL },
-		{ "1.2.3.4@+53", NULL }, { "[::1]@53", NULL },
-	};
-	for (size_t i = 0; i < sizeof(cases) / sizeof(cases[0]); i++) {
-		struct conf_addr a;
-		int rc = conf_parse_addr(cases[i].text, &a);
-		if (!cases[i].norm ? rc == ANS_OK
-				   : rc != ANS_OK || strcmp(a.text, cases[i].norm) != 0)
-			fail_msg("case %zu '%s': rc %d", i, cases[i].text, rc);
-	}
-}
-
 /* Every default in the table parses, and the reference file is current. */
 static void test_reference(void **state)
 {
@@ -280,8 +221,6 @@ int main(void)
 		cmocka_unit_test(test_defaults),
 		cmocka_unit_test(test_values),
 		cmocka_unit_test(test_text_identity),
-		cmocka_unit_test(test_numbers),
-		cmocka_unit_test(test_addr),
 		cmocka_unit_test(test_reference),
 	};
 	return cmocka_run_group_tests(tests, NULL, NULL);
