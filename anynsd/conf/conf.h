@@ -89,6 +89,7 @@ struct conf_zone {
 	struct conf_str_list notify;    /* remote ids sent NOTIFY */
 	struct conf_str_list acl;       /* acl ids */
 	int64_t max_size;               /* bytes of a received transfer */
+	int64_t max_records;            /* answer RRs of a received transfer */
 	int64_t journal_max_entries;
 	int64_t journal_max_size;
 	int64_t refresh_min_ms, refresh_max_ms;

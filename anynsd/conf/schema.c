@@ -170,6 +170,10 @@ static const struct ans_conf_option options[] = {
 	  .def = "512M",
 	  .doc = "Largest incoming transfer (message bytes); a larger one is "
 		 "dropped and the old copy kept." },
+	{ "zone", "max-records", ANS_CONF_INT, 1, INT64_C(1) << 40,
+	  .offset = ZONE(max_records), .def = "20000000",
+	  .doc = "Largest incoming transfer in records (answer RRs of all its "
+		 "messages); a larger one is dropped and the old copy kept." },
 	{ "zone", "journal-max-entries", ANS_CONF_INT, 1, 1000000,
 	  .offset = ZONE(journal_max_entries), .def = "100",
 	  .doc = "Changes kept for IXFR; the oldest go first." },

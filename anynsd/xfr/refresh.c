@@ -15,9 +15,9 @@
  * Every response is verified with the remote's key when it has one, each
  * message of a transfer through one ans_tsig_ctx (RFC 8945 §5.3.1), and
  * the exchange must end on a signed message. Received data goes through
- * ans_xfr_in (zone.max-size as max_bytes): a transfer that fails, is cut
- * off, badly signed, too large or does not pass the zone checks is never
- * published. A result is published only if its serial is newer than ours.
+ * ans_xfr_in (zone.max-size as max_bytes, zone.max-records as max_rrs):
+ * a transfer that fails, is cut off, badly signed, too large or does not
+ * pass the zone checks is never published. A result is published only if its serial is newer than ours.
  * Timers (RFC 1035 §3.3.13): refresh and retry from the SOA, clamped by
  * refresh-min/refresh-max; expire from the last good refresh; all kept in
  * wall-clock time in the store so a restart resumes them.
@@ -262,7 +262,8 @@ static void begin_phase(struct exch *e, enum exch_phase ph, uint16_t qtype)
 		struct ans_xfr_in_conf c = {
 			.zone = e->zone->cz->domain.wire, .qtype = qtype,
 			.base = qtype == ANS_TYPE_IXFR ? zone : NULL,
-			.max_bytes = (size_t)e->zone->cz->max_size };
+			.max_bytes = (size_t)e->zone->cz->max_size,
+			.max_rrs = (size_t)e->zone->cz->max_records };
 		if (send_request(e) != ANS_OK) {
 			fail(e, "cannot send the request");
 			return;

@@ -1,6 +1,7 @@
 # SPDX-License-Identifier: MIT
 """A secondary whose primary misbehaves (a small fake primary over TCP/UDP):
-cut off mid-transfer, a broken stream, more than zone.max-size. The node
+cut off mid-transfer, a broken stream, more than zone.max-size or
+zone.max-records. The node
 never publishes what it got, keeps its old copy and retries later."""
 import socket
 import struct
@@ -120,14 +121,14 @@ class FakePrimary:
         self.tcp.close()
 
 
-def node_conf(d, port, pport, max_size="1M"):
+def node_conf(d, port, pport, max_size="1M", max_records=None):
     return "\n".join([
         "server:", '  listen: "127.0.0.1@%d"' % port, "  workers: 1",
         '  storage: "%s"' % (d / "storage"),
         "remote:", '  - { id: fake, address: "127.0.0.1@%d" }' % pport,
         "zone:", "  - domain: example.com", "    primary: fake", "    refresh-min: 1s",
         "    max-size: %s" % max_size,
-    ]) + "\n"
+    ] + (["    max-records: %d" % max_records] if max_records else [])) + "\n"
 
 
 def serial_of(srv):
@@ -170,5 +171,25 @@ def test_faulty_primary_keeps_old_copy(anynsd, tmp_path):
         assert "failed (transfer larger than 65536 bytes)" in node.log()
         fake.zone = dns.zone.from_text(zone_text(13, 5), ZONE, relativize=False)
         wait_for(lambda: serial_of(node) == 13)
+    finally:
+        fake.close()
+
+
+def test_more_records_than_max_records_keeps_old_copy(anynsd, tmp_path):
+    fake = FakePrimary(10, hosts=50)
+    try:
+        d = tmp_path / "node"
+        d.mkdir()
+        port = peers.free_port()
+        node = anynsd(config=node_conf(d, port, fake.port, max_records=100), port=port)
+        wait_for(lambda: serial_of(node) == 10)
+        # 300 records in far fewer than max-size bytes: only the count refuses it.
+        fake.zone = dns.zone.from_text(zone_text(11, 300), ZONE, relativize=False)
+        before = fake.transfers
+        wait_for(lambda: fake.transfers >= before + 2)
+        assert serial_of(node) == 10
+        assert "failed (transfer of more than 100 records)" in node.log()
+        fake.zone = dns.zone.from_text(zone_text(12, 60), ZONE, relativize=False)
+        wait_for(lambda: serial_of(node) == 12)
     finally:
         fake.close()
