@@ -278,8 +278,8 @@ def knot_secondary(workdir, addr, name, primary):
 
 
 def test_frozen_secondary_found_then_caught_up(fleet, tmp_path):
-    """The issue's scenario, with Knot as the secondaries until anynsd can be
-    one: a node frozen (SIGSTOP) while the primary moves on is unreachable,
+    """The issue's scenario with Knot DNS as the secondaries (anyns check works
+    on a fleet of other servers too): a node frozen (SIGSTOP) while the primary moves on is unreachable,
     the others caught up; thawed, it refreshes and all are ok."""
     import signal
     s = fleet([("primary", "127.0.0.1", "p", zone(11).replace(" 7200 900", " 2 1"))],
@@ -326,3 +326,74 @@ def test_frozen_secondary_found_then_caught_up(fleet, tmp_path):
         for k in nodes.values():
             k.proc.send_signal(signal.SIGCONT)
             k.stop()
+
+
+def secondary_config(workdir, addr, port, name, primary_port):
+    """anynsd as a secondary of the primary on 127.0.0.1, NOTIFY allowed."""
+    workdir.mkdir(parents=True, exist_ok=True)
+    (workdir / "storage").mkdir(exist_ok=True)
+    return "\n".join([
+        "server:", '  listen: [ "%s@%d" ]' % (addr, port), "  workers: 1",
+        '  storage: "%s"' % (workdir / "storage"), '  identity: "%s"' % name,
+        "key:", '  - { id: k1, algorithm: hmac-sha256, secret: "%s" }' % SECRET,
+        "remote:", '  - { id: hidden, address: "127.0.0.1@%d", key: k1 }' % primary_port,
+        "acl:", "  - { id: from-hidden, address: [ 127.0.0.1 ], key: [ k1 ], action: notify }",
+        "zone:", '  - domain: "example.com"', "    primary: [ hidden ]",
+        "    acl: [ from-hidden ]", ""])
+
+
+def test_frozen_anynsd_secondary_found_then_caught_up(anynsd, tmp_path):
+    """The issue's scenario with anynsd nodes: three secondaries on 127.0.0.2-4
+    follow a hidden primary by NOTIFY/IXFR; one frozen (SIGSTOP) while the
+    primary moves on is unreachable and the others caught up; thawed, it
+    refreshes and every node is ok."""
+    import signal
+    names = ["fra1", "ams1", "lon1"]
+    addrs = {n: "127.0.0.%d" % (i + 2) for i, n in enumerate(names)}
+    ports = {n: free_port(addrs[n]) for n in names}
+    pport = free_port("127.0.0.1")
+    pdir = tmp_path / "primary"
+    conf = node_config(pdir, "127.0.0.1", pport, "hidden",
+                       zone(11).replace(" 7200 900", " 2 1"), transfer=True)
+    conf += "remote:\n" + "".join(
+        '  - { id: %s, address: "%s@%d", key: k1 }\n' % (n, addrs[n], ports[n]) for n in names)
+    conf = conf.replace("    acl: [ xfr ]", "    acl: [ xfr ]\n    notify: [ %s ]" % ", ".join(names))
+    primary = anynsd(config=conf, addr="127.0.0.1", port=pport)
+    nodes = {n: anynsd(config=secondary_config(tmp_path / n, addrs[n], ports[n], n, pport),
+                       addr=addrs[n], port=ports[n], wait=False) for n in names}
+    args = ["--json", "--timeout-ms", 300, "--primary", "127.0.0.1@%d" % pport]
+    for n in names:
+        args += ["--node", "%s=%s@%d" % (n, addrs[n], ports[n])]
+    args.append("example.com")
+
+    def check_until(done, seconds=15):
+        deadline = time.monotonic() + seconds
+        while True:
+            p, _ = run_check(*args)
+            doc = json.loads(p.stdout)
+            if done(p, doc) or time.monotonic() > deadline:
+                return p, doc
+            time.sleep(0.2)
+
+    try:
+        p, doc = check_until(lambda p, d: p.returncode == 0)
+        assert p.returncode == 0, p.stdout
+        assert {n: v["nsid"] for n, v in nodes_by_name(doc).items()} == {n: n for n in names}
+
+        nodes["ams1"].proc.send_signal(signal.SIGSTOP)
+        (pdir / "example.com.zone").write_text(zone(12).replace(" 7200 900", " 2 1"))
+        primary.reload()
+        p, doc = check_until(lambda p, d: all(
+            nodes_by_name(d)[n]["serial"] == 12 for n in ("fra1", "lon1")))
+        n = nodes_by_name(doc)
+        assert p.returncode == 1
+        assert doc["zones"][0]["primary_serial"] == 12
+        assert n["fra1"]["status"] == "ok" and n["lon1"]["status"] == "ok"
+        assert n["ams1"]["status"] == "unreachable"
+
+        nodes["ams1"].proc.send_signal(signal.SIGCONT)
+        p, doc = check_until(lambda p, d: p.returncode == 0)
+        assert p.returncode == 0, p.stdout
+        assert nodes_by_name(doc)["ams1"]["serial"] == 12
+    finally:
+        nodes["ams1"].proc.send_signal(signal.SIGCONT)
