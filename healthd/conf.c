@@ -83,26 +83,11 @@ int hd_conf_load_file(const char *path, struct hd_conf **out, char *err,
 		      size_t err_size)
 {
 	*out = NULL;
-	FILE *f = fopen(path, "rb");
-	if (!f) {
-		snprintf(err, err_size, "%s: cannot open (%s)", path, strerror(errno));
-		return errno == ENOENT ? ANS_ENOENT : ANS_EIO;
-	}
-	char *text = NULL;
-	size_t size = 0;
-	FILE *mem = open_memstream(&text, &size);
-	char buf[8192];
-	size_t n;
-	while (mem && (n = fread(buf, 1, sizeof(buf), f)) > 0)
-		fwrite(buf, 1, n, mem);
-	int rc = ferror(f) ? ANS_EIO : mem ? ANS_OK : ANS_ENOMEM;
-	fclose(f);
-	if (mem)
-		fclose(mem);
+	char *text;
+	size_t len;
+	int rc = ans_conf_read_file(path, &text, &len, err, err_size);
 	if (rc == ANS_OK)
-		rc = hd_conf_load_text(path, text, size, out, err, err_size);
-	else
-		snprintf(err, err_size, "%s: cannot read", path);
+		rc = hd_conf_load_text(path, text, len, out, err, err_size);
 	free(text);
 	return rc;
 }

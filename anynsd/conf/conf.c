@@ -21,6 +21,7 @@
 #include <unistd.h>
 
 #include "anynsd/conf/schema.h"
+#include "lib/conf/schema.h"
 #include "anynsd/version.h"
 
 static int hex_value(char c)
@@ -107,27 +108,11 @@ int conf_load_text(const char *name, const char *text, size_t len,
 int conf_load_file(const char *path, struct conf **out, char *err, size_t err_size)
 {
 	*out = NULL;
-	FILE *f = fopen(path, "rb");
-	if (!f) {
-		int rc = -errno;
-		snprintf(err, err_size, "%s: cannot open (%s)", path, strerror(errno));
-		return rc;
-	}
-	char *text = NULL;
-	size_t size = 0;
-	FILE *mem = open_memstream(&text, &size);
-	char buf[8192];
-	size_t n;
-	while (mem && (n = fread(buf, 1, sizeof(buf), f)) > 0)
-		fwrite(buf, 1, n, mem);
-	int rc = ferror(f) || !mem ? ANS_EIO : ANS_OK;
-	fclose(f);
-	if (mem)
-		fclose(mem);
+	char *text;
+	size_t len;
+	int rc = ans_conf_read_file(path, &text, &len, err, err_size);
 	if (rc == ANS_OK)
-		rc = conf_load_text(path, text, size, out, err, err_size);
-	else
-		snprintf(err, err_size, "%s: cannot read", path);
+		rc = conf_load_text(path, text, len, out, err, err_size);
 	free(text);
 	return rc;
 }

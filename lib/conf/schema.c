@@ -9,6 +9,7 @@
 
 #include <inttypes.h>
 #include <stdarg.h>
+#include <stdlib.h>
 #include <string.h>
 
 #define MS(s) ((int64_t)(s) * 1000)
@@ -247,31 +248,68 @@ void ans_conf_print_reference(const struct ans_conf_schema *s, const char *intro
 
 /* --- errors ---------------------------------------------------------------- */
 
+static int verror(struct ans_diag *d, const char *file, unsigned line,
+		  const char *fmt, va_list ap) __attribute__((format(printf, 4, 0)));
+
+static int verror(struct ans_diag *d, const char *file, unsigned line,
+		  const char *fmt, va_list ap)
+{
+	char msg[512];
+	vsnprintf(msg, sizeof(msg), fmt, ap);
+	ans_diag_report(d, ANS_DIAG_ERROR, file, line ? line : 1, "%s", msg);
+	return ANS_ECONFIG;
+}
+
 int ans_conf_error(struct ans_diag *d, const char *file, unsigned line,
 		   const char *fmt, ...)
 {
-	char msg[512];
 	va_list ap;
 	va_start(ap, fmt);
-	vsnprintf(msg, sizeof(msg), fmt, ap);
+	int rc = verror(d, file, line, fmt, ap);
 	va_end(ap);
-	ans_diag_report(d, ANS_DIAG_ERROR, file, line ? line : 1, "%s", msg);
-	return ANS_ECONFIG;
+	return rc;
 }
 
 int ans_conf_error_buf(char *buf, size_t size, const char *file, unsigned line,
 		       const char *fmt, ...)
 {
-	char msg[512];
-	va_list ap;
-	va_start(ap, fmt);
-	vsnprintf(msg, sizeof(msg), fmt, ap);
-	va_end(ap);
 	struct ans_conf_errbuf eb = { .buf = buf, .size = size };
 	struct ans_diag diag = { .fn = ans_conf_errbuf_fn, .ctx = &eb };
 	if (size)
 		buf[0] = '\0';
-	return ans_conf_error(&diag, file, line, "%s", msg);
+	va_list ap;
+	va_start(ap, fmt);
+	int rc = verror(&diag, file, line, fmt, ap);
+	va_end(ap);
+	return rc;
+}
+
+int ans_conf_read_file(const char *path, char **text, size_t *len, char *err,
+		       size_t err_size)
+{
+	*text = NULL;
+	*len = 0;
+	FILE *f = fopen(path, "rb");
+	if (!f) {
+		int rc = -errno;
+		snprintf(err, err_size, "%s: cannot open (%s)", path, strerror(errno));
+		return rc;
+	}
+	FILE *mem = open_memstream(text, len);
+	char buf[8192];
+	size_t n;
+	while (mem && (n = fread(buf, 1, sizeof(buf), f)) > 0)
+		fwrite(buf, 1, n, mem);
+	int rc = ferror(f) ? ANS_EIO : mem ? ANS_OK : ANS_ENOMEM;
+	fclose(f);
+	if (mem && fclose(mem) != 0 && rc == ANS_OK)
+		rc = ANS_ENOMEM;
+	if (rc != ANS_OK) {
+		free(*text);
+		*text = NULL;
+		snprintf(err, err_size, "%s: cannot read", path);
+	}
+	return rc;
 }
 
 void ans_conf_errbuf_fn(void *ctx, enum ans_diag_level level, const char *file,

@@ -156,6 +156,14 @@ int ans_conf_error(struct ans_diag *d, const char *file, unsigned line,
 int ans_conf_error_buf(char *buf, size_t size, const char *file, unsigned line,
 		       const char *fmt, ...) __attribute__((format(printf, 5, 6)));
 
+/* Reads the whole file `path` into a malloc'ed buffer (*text, *len; the
+ * caller frees *text) for ans_conf_load and the programs' loaders, which
+ * otherwise each carried the same loop. The one file access of lib/conf.
+ * On error `err` gets "PATH: cannot open (why)" or "PATH: cannot read" and
+ * -errno of open (ANS_ENOENT ...), ANS_EIO or ANS_ENOMEM is returned. */
+int ans_conf_read_file(const char *path, char **text, size_t *len, char *err,
+		       size_t err_size) ANS_WUR;
+
 /* A diagnostic sink keeping the first error as "FILE:LINE: message" in a
  * caller's buffer (the form the programs print); `buf` starts empty. */
 struct ans_conf_errbuf {

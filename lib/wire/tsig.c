@@ -284,11 +284,11 @@ int ans_tsig_sign(uint8_t *msg, size_t *msg_len, size_t msg_cap,
 	return sign_with(msg, msg_len, msg_cap, key, key->name, &v, &ch, ctx);
 }
 
-int ans_tsig_skip(struct ans_tsig_ctx *ctx, const uint8_t *msg, size_t msg_len)
+/* An unsigned message of a stream goes into the running MAC. §5.3.1: a
+ * peer "MUST accept up to 99 intermediary messages without a TSIG", and
+ * no more in a row. */
+static int feed_unsigned(struct ans_tsig_ctx *ctx, const uint8_t *msg, size_t msg_len)
 {
-	if (ctx->stage != ANS_TSIG_STAGE_NEXT || !ctx->key)
-		return ANS_EINVAL;
-	/* §5.3.1: a peer accepts at most 99 unsigned messages in a row. */
 	if (ctx->unsigned_run >= ANS_TSIG_UNSIGNED_MAX)
 		return ANS_ELIMIT;
 	int err = tsig_running_feed(ctx, msg, msg_len);
@@ -297,6 +297,13 @@ int ans_tsig_skip(struct ans_tsig_ctx *ctx, const uint8_t *msg, size_t msg_len)
 	ctx->unsigned_run++;
 	ctx->nmsg++;
 	return ANS_OK;
+}
+
+int ans_tsig_skip(struct ans_tsig_ctx *ctx, const uint8_t *msg, size_t msg_len)
+{
+	if (ctx->stage != ANS_TSIG_STAGE_NEXT || !ctx->key)
+		return ANS_EINVAL;
+	return feed_unsigned(ctx, msg, msg_len);
 }
 
 /* A key matches by name and algorithm; within a stream, only its key. */
@@ -346,16 +353,8 @@ static int verify_unsigned(const uint8_t *msg, size_t msg_len,
 {
 	if (!ctx || ctx->stage != ANS_TSIG_STAGE_NEXT)
 		return ANS_ENOTFOUND;
-	/* §5.3.1: "MUST accept up to 99 intermediary messages without a TSIG" */
-	if (ctx->unsigned_run >= ANS_TSIG_UNSIGNED_MAX)
-		return ANS_ELIMIT;
-	int err = tsig_running_feed(ctx, msg, msg_len);
-	if (err)
-		return err;
-	ctx->unsigned_run++;
-	ctx->nmsg++;
 	(void)res;
-	return ANS_OK;
+	return feed_unsigned(ctx, msg, msg_len);
 }
 
 /* §5.2.2.1: a MAC longer than the hash, or shorter than both 10 bytes and
