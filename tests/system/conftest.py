@@ -24,27 +24,12 @@ import dns.query
 import dns.rcode
 import pytest
 
+from peers import free_port  # noqa: F401  (one copy, shared with the peers)
+
 ROOT = Path(__file__).resolve().parents[2]
 BUILD = Path(os.environ.get("ANYNS_BUILD", ROOT / "build"))
 ANYNSD = BUILD / "anynsd"
 ANYNS = BUILD / "anyns"
-
-
-def free_port(addr="127.0.0.1"):
-    """A port free for both UDP and TCP on addr."""
-    fam = socket.AF_INET6 if ":" in addr else socket.AF_INET
-    for _ in range(100):
-        with socket.socket(fam, socket.SOCK_DGRAM) as u:
-            u.bind((addr, 0))
-            port = u.getsockname()[1]
-            try:
-                with socket.socket(fam, socket.SOCK_STREAM) as t:
-                    t.setsockopt(socket.SOL_SOCKET, socket.SO_REUSEADDR, 1)
-                    t.bind((addr, port))
-                return port
-            except OSError:
-                continue
-    raise RuntimeError("no free port")
 
 
 def wait_dns_ready(addr, port, proc=None, timeout=10.0, qname="."):

@@ -43,7 +43,7 @@ NSD = "/usr/sbin/nsd"
 
 
 def free_port(addr="127.0.0.1"):
-    """A port free for both UDP and TCP on addr (as conftest.free_port)."""
+    """A port free for both UDP and TCP on addr (conftest imports this one)."""
     fam = socket.AF_INET6 if ":" in addr else socket.AF_INET
     for _ in range(100):
         with socket.socket(fam, socket.SOCK_DGRAM) as u:

@@ -6,14 +6,19 @@
 #ifndef ANS_TEST_XFR_UTIL_H
 #define ANS_TEST_XFR_UTIL_H
 
+#include <setjmp.h>
+#include <stdarg.h>
+#include <stddef.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <cmocka.h>
 
 #include "lib/wire/rdata.h"
 #include "lib/xfr/axfr_out.h"
 #include "lib/xfr/changeset.h"
 #include "lib/xfr/xfr_in.h"
+#include "lib/xfr/zonemd.h"
 #include "lib/zone/check.h"
 #include "lib/zone/parser.h"
 
@@ -64,6 +69,24 @@ static inline char *zone_text(const struct ans_zone *z)
 	out[len] = 0;
 	free(line);
 	return out;
+}
+
+/* Two zones are the same: the same canonical text and the same ZONEMD
+ * digest (RFC 8976 scheme 1 with hash algorithm `hash`: 1 SHA-384, 2
+ * SHA-512), so both the dump and the digest code must agree. */
+static inline void assert_same_zone_hash(const struct ans_zone *a,
+					 const struct ans_zone *b, uint8_t hash)
+{
+	char *ta = zone_text(a), *tb = zone_text(b);
+	assert_string_equal(ta, tb);
+	free(ta);
+	free(tb);
+	uint8_t da[64], db[64];
+	size_t la, lb;
+	assert_int_equal(ans_zonemd_digest(a, 1, hash, da, &la), ANS_OK);
+	assert_int_equal(ans_zonemd_digest(b, 1, hash, db, &lb), ANS_OK);
+	assert_int_equal(la, lb);
+	assert_memory_equal(da, db, la);
 }
 
 /* A list of messages, as a transfer sends them. */
