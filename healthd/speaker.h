@@ -61,6 +61,18 @@ bool hd_bird_ok(int code, bool enable);
 int hd_frr_argv(const struct hd_conf *c, bool announce, bool gshut,
 		char **argv, size_t max, char *buf, size_t size) ANS_WUR;
 
+/* The same for the prefixes first..end-1 only. */
+int hd_frr_argv_range(const struct hd_conf *c, size_t first, size_t end, bool announce,
+		      bool gshut, char **argv, size_t max, char *buf, size_t size) ANS_WUR;
+
+/* Whether vtysh's output says the request was already in effect: a
+ * withdrawal of a network that is not configured, an announcement of one
+ * that is. */
+bool hd_frr_already(const char *out, bool announce);
+
+/* "vtysh exit status N: <first line of out>" into why. */
+void hd_frr_first_line(const char *out, char *why, size_t size, int status);
+
 /* ExaBGP: the API lines for every prefix into buf. Returns the length or
  * ANS_ESPACE. (speaker_exabgp.c) */
 int hd_exabgp_lines(const struct hd_conf *c, bool announce, bool gshut,
