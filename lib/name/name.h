@@ -130,4 +130,28 @@ void ans_compr_init(struct ans_compr *c, const uint8_t *msg);
  * Errors are those of the cursor (ANS_ESPACE), also returned. */
 int ans_name_write(struct ans_wire *w, const uint8_t *name, struct ans_compr *c);
 
+/*
+ * Compression for big messages (zone transfers, RFC 5936 §2.2): a hash of
+ * every suffix written so far to its message offset, so each name costs a
+ * few probes however many names the message holds. Added for issue 6;
+ * about 16 KiB, meant for the transfer's stack or state, one per message.
+ * Same rules as ans_name_write(): exact bytes, only offsets below 0x4000.
+ */
+#define ANS_COMPR_MAP_SLOTS 4096
+
+struct ans_compr_map {
+	const uint8_t *msg;                     /* start of the message */
+	uint32_t used;                          /* slots taken */
+	uint32_t slot[ANS_COMPR_MAP_SLOTS];     /* tag << 16 | offset; 0 = free */
+};
+
+/* Starts an empty map for the message at msg. */
+void ans_compr_map_init(struct ans_compr_map *m, const uint8_t *msg);
+
+/* As ans_name_write(), against the suffixes recorded in `m`. A map stays
+ * correct when the cursor is moved back (a record dropped): every match is
+ * checked against the bytes before the cursor. Errors: those of the cursor. */
+int ans_name_write_map(struct ans_wire *w, const uint8_t *name,
+		       struct ans_compr_map *m);
+
 #endif

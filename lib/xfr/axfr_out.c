@@ -159,22 +159,97 @@ static void put_opt(struct ans_wire *w, const struct ans_xfr_out *x)
 	ans_wire_write_u16(w, 0);
 }
 
-/* Writes one RR; on overflow the cursor and the compression table are put
- * back as they were and ANS_ESPACE is returned. */
-static int put_rr(struct ans_wire *w, struct ans_compr *c, const struct ans_xfr_rr *rr)
+/* Types whose rdata names we compress (RFC 3597 §4: only RFC 1035's; the
+ * list of ans_rdata_write(), MD and MF left out as obsolete): the bytes
+ * before the first name, how many names, and the fixed bytes after them. */
+struct name_layout {
+	uint8_t head, names, tail;
+};
+
+static bool name_layout(uint16_t type, struct name_layout *l)
+{
+	switch (type) {
+	case ANS_TYPE_NS: case ANS_TYPE_CNAME: case ANS_TYPE_PTR:
+	case 7: case 8: case 9:                 /* MB, MG, MR (RFC 1035 §3.3) */
+		*l = (struct name_layout){ 0, 1, 0 };
+		return true;
+	case ANS_TYPE_MX:
+		*l = (struct name_layout){ 2, 1, 0 };
+		return true;
+	case 14:                                /* MINFO: RMAILBX, EMAILBX */
+		*l = (struct name_layout){ 0, 2, 0 };
+		return true;
+	case ANS_TYPE_SOA:                      /* MNAME, RNAME, 5 × u32 */
+		*l = (struct name_layout){ 0, 2, 20 };
+		return true;
+	default:
+		return false;
+	}
+}
+
+/* Length of the uncompressed name at p within avail bytes, or 0. */
+static size_t name_span(const uint8_t *p, size_t avail)
+{
+	size_t n = 0;
+	while (n < avail && n < ANS_NAME_MAX) {
+		uint8_t len = p[n];
+		if (len > ANS_LABEL_MAX)
+			return 0;
+		n += len + 1u;
+		if (!len)
+			return n <= avail ? n : 0;
+	}
+	return 0;
+}
+
+/* Rdata with its names compressed through the map. Rdata that does not
+ * have the type's layout (never the case for zone data, which was checked
+ * at load) goes out as stored, as ans_rdata_write() does. */
+static void put_rdata(struct ans_wire *w, const struct ans_xfr_rr *rr,
+		      struct ans_compr_map *m)
+{
+	struct name_layout l;
+	if (!name_layout(rr->type, &l) || rr->rdlen < l.head) {
+		(void)ans_rdata_write(w, rr->type, rr->rdata, rr->rdlen, NULL);
+		return;
+	}
+	size_t spans[2] = { 0, 0 }, pos = l.head;
+	for (unsigned i = 0; i < l.names && (i == 0 || spans[i - 1]); i++) {
+		spans[i] = name_span(rr->rdata + pos, rr->rdlen - pos);
+		pos += spans[i];
+	}
+	if (!spans[l.names - 1] || pos + l.tail != rr->rdlen) {
+		(void)ans_rdata_write(w, rr->type, rr->rdata, rr->rdlen, NULL);
+		return;
+	}
+	size_t len_pos = w->pos;
+	ans_wire_write_u16(w, 0);
+	ans_wire_write_bytes(w, rr->rdata, l.head);
+	pos = l.head;
+	for (unsigned i = 0; i < l.names; i++) {
+		ans_name_write_map(w, rr->rdata + pos, m);
+		pos += spans[i];
+	}
+	ans_wire_write_bytes(w, rr->rdata + pos, l.tail);
+	if (!w->err)
+		ans_put_u16(w->base + len_pos, (uint16_t)(w->pos - len_pos - 2));
+}
+
+/* Writes one RR; on overflow the cursor is put back and ANS_ESPACE is
+ * returned. The map may keep slots of the dropped RR: it checks every
+ * match against the bytes before the cursor, so they cannot mislead it. */
+static int put_rr(struct ans_wire *w, struct ans_compr_map *m, const struct ans_xfr_rr *rr)
 {
 	size_t pos = w->pos;
-	uint16_t ncompr = c->count;
-	ans_name_write(w, rr->owner, c);
+	ans_name_write_map(w, rr->owner, m);
 	ans_wire_write_u16(w, rr->type);
 	ans_wire_write_u16(w, ANS_CLASS_IN);
 	ans_wire_write_u32(w, rr->ttl);
-	ans_rdata_write(w, rr->type, rr->rdata, rr->rdlen, c);
+	put_rdata(w, rr, m);
 	if (!w->err)
 		return ANS_OK;
 	w->pos = pos;
 	w->err = ANS_OK;
-	c->count = ncompr;
 	return ANS_ESPACE;
 }
 
@@ -186,7 +261,8 @@ static size_t hard_limit(const struct ans_xfr_out *x, size_t size)
 }
 
 /* Fills the answer section; returns the RR count or a negative error. */
-static int fill_answer(struct ans_xfr_out *x, struct ans_wire *w, struct ans_compr *c)
+static int fill_answer(struct ans_xfr_out *x, struct ans_wire *w,
+		       struct ans_compr_map *c)
 {
 	size_t target = x->conf.msg_target_bytes;
 	int count = 0;
@@ -216,13 +292,16 @@ int ans_xfr_out_next(struct ans_xfr_out *x, uint8_t *buf, size_t size, size_t *l
 	if (x->is_done)
 		return ANS_EINVAL;
 	struct ans_wire w = ans_wire_init(buf, hard_limit(x, size));
-	struct ans_compr c;
-	ans_compr_init(&c, buf);
+	/* Compression by hashed suffixes: a message holds hundreds of names,
+	 * too many for compr.c's search (issue 6). On the stack, one per
+	 * message: the table must not outlive the buffer it points into. */
+	struct ans_compr_map c;
+	ans_compr_map_init(&c, buf);
 	bool has_question = x->msg_count == 0;
 	put_header(&w, x, has_question);
 	if (has_question) {
 		/* RFC 5936 §2.2.1: the first message echoes the question. */
-		ans_name_write(&w, x->qname, &c);
+		ans_name_write_map(&w, x->qname, &c);
 		ans_wire_write_u16(&w, x->qtype);
 		ans_wire_write_u16(&w, x->qclass);
 	}
@@ -231,8 +310,6 @@ int ans_xfr_out_next(struct ans_xfr_out *x, uint8_t *buf, size_t size, size_t *l
 	int count = fill_answer(x, &w, &c);
 	if (count < 0)
 		return count;
-	/* The compression table may remember names dropped by a rollback
-	 * only if they were kept; put_rr() restores it, so offsets stay valid. */
 	ans_put_u16(buf + 6, (uint16_t)count);
 	w.len = size < ANS_XFR_MSG_MAX ? size : ANS_XFR_MSG_MAX;
 	if (x->has_edns)
