@@ -64,6 +64,7 @@ static void begin(struct resp *r, const struct query *qq, const uint8_t *qname,
 	r->w = ans_wire_init(out, limit);
 	r->compr = compr;
 	r->qname = qname;
+	r->qname_len = qq->has_question ? ans_name_len(qname) : 0;
 	/* RD and CD are copied (RFC 1035 §4.1.1, RFC 4035 §3.1.6); RA never. */
 	r->flags = (uint16_t)(QFLAG_QR | (qq->opcode << 11) |
 			      (qq->flags & (QFLAG_RD | QFLAG_CD)));

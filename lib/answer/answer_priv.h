@@ -51,6 +51,7 @@ struct resp {
 	struct ans_wire w;
 	struct ans_compr *compr;
 	const uint8_t *qname;       /* as received: owner of answers at qname */
+	size_t qname_len;
 	uint16_t flags;
 	uint16_t rcode;             /* extended: may exceed 15 (BADVERS) */
 	uint16_t count[3];

@@ -116,8 +116,67 @@ bool resp_put_required(struct resp *r, int sec, const uint8_t *owner,
 	return resp_put_required_ttl(r, sec, owner, rs, rs->ttl);
 }
 
+/* True when the question's name ends in the apex's exact bytes; *adj is
+ * then its label next to the apex (NULL when it is the apex itself). */
+static bool qname_apex_split(const uint8_t *qname, size_t qlen, const uint8_t *apex,
+			     size_t apex_len, const uint8_t **adj)
+{
+	if (qlen < apex_len || memcmp(qname + qlen - apex_len, apex, apex_len) != 0)
+		return false;
+	size_t cut = qlen - apex_len, p = 0;
+	*adj = NULL;
+	while (p < cut) {
+		*adj = qname + p;
+		p += (size_t)qname[p] + 1;
+	}
+	return p == cut;
+}
+
+static bool label_eq(const uint8_t *a, const uint8_t *b)
+{
+	return a && a[0] == b[0] && memcmp(a + 1, b + 1, a[0]) == 0;
+}
+
+/* The negative SOA from the zone's ready record when nothing but the
+ * question is in the compression table: the compressor would point the
+ * owner, MNAME and RNAME at the apex bytes ending the question name (their
+ * longest common suffix with it, the labels next to the apex differing),
+ * and record MNAME and RNAME. Same bytes; false when it does not apply. */
+static bool put_soa_fast(struct resp *r, const struct ans_zone *z)
+{
+	const struct ans_zone_soa_wire *t = ans_zone_soa_wire(z);
+	if (!t || r->compr->count != 1 || r->compr_question != 1 || r->tc)
+		return false;
+	size_t apex_len = ans_name_len(z->apex);
+	const uint8_t *adj;
+	if (!qname_apex_split(r->qname, r->qname_len, z->apex, apex_len, &adj) ||
+	    label_eq(adj, t->mname_label) || label_eq(adj, t->rname_label))
+		return false;
+	size_t at = r->w.pos;
+	if (r->w.err || t->len > r->w.len - at)
+		return false;   /* the slow way truncates */
+	uint8_t *p = r->w.base + at;
+	memcpy(p, t->rr, t->len);
+	uint16_t ptr = (uint16_t)(0xC000 | (HDR_LEN + r->qname_len - apex_len));
+	ans_put_u16(p, ptr);
+	ans_put_u16(p + t->mname_ptr, ptr);
+	ans_put_u16(p + t->rname_ptr, ptr);
+	r->w.pos += t->len;
+	struct ans_compr *c = r->compr;
+	if (at + t->rname_at < 0x4000) {
+		c->offs[c->count++] = (uint16_t)(at + t->mname_at);
+		c->offs[c->count++] = (uint16_t)(at + t->rname_at);
+	} else if (at + t->mname_at < 0x4000) {
+		c->offs[c->count++] = (uint16_t)(at + t->mname_at);
+	}
+	r->count[SEC_AUTHORITY]++;
+	return true;
+}
+
 bool resp_put_soa(struct resp *r, const struct ans_zone *z)
 {
+	if (put_soa_fast(r, z))
+		return true;
 	const struct ans_rrset *soa = ans_zone_soa(z);
 	if (!soa)
 		return true;

@@ -472,6 +472,74 @@ const struct ans_rrset *ans_node_rrset(const struct ans_node *n, uint16_t type)
 	return NULL;
 }
 
+/* Length of the labels of `name` above the apex when it ends in the apex's
+ * exact bytes (compression matches bytes, not case) with at least one label
+ * more; *adj is then its label next to the apex. 0 otherwise. */
+static size_t above_apex(const uint8_t *name, size_t name_len, const uint8_t *apex,
+			 size_t apex_len, const uint8_t **adj)
+{
+	if (name_len <= apex_len || memcmp(name + name_len - apex_len, apex, apex_len))
+		return 0;
+	size_t cut = name_len - apex_len, p = 0;
+	while (p < cut) {
+		*adj = name + p;
+		p += (size_t)name[p] + 1;
+	}
+	return p == cut ? cut : 0;
+}
+
+static bool same_label(const uint8_t *a, const uint8_t *b)
+{
+	return a[0] == b[0] && memcmp(a + 1, b + 1, a[0]) == 0;
+}
+
+/* The negative-answer SOA as one record (see ans_zone_soa_wire in zone.h):
+ * [owner ptr][SOA][IN][TTL][RDLENGTH][MNAME above apex][ptr][RNAME above
+ * apex][ptr][five counters]. A zone whose SOA does not fit the pattern
+ * (root zone, MNAME/RNAME elsewhere) gets none and answers the slow way. */
+static int build_soa_wire(struct zone_mem *m)
+{
+	struct ans_zone *z = &m->zone;
+	const struct ans_rrset *soa = ans_zone_soa(z);
+	size_t apex_len = ans_name_len(z->apex);
+	if (!soa || apex_len == 1)
+		return ANS_OK;
+	const uint8_t *rd = soa->rdata + 2, *ml = NULL, *rl = NULL;
+	size_t len = ans_get_u16(soa->rdata), off = soa_counters_off(rd, len);
+	if (!off || len - off != 20)
+		return ANS_OK;
+	size_t mlen = rdata_name_len(rd, len);
+	size_t mp = above_apex(rd, mlen, z->apex, apex_len, &ml);
+	size_t rp = above_apex(rd + mlen, off - mlen, z->apex, apex_len, &rl);
+	if (!mp || !rp || same_label(ml, rl))
+		return ANS_OK;
+	size_t rdlen = mp + 2 + rp + 2 + 20, total = 12 + rdlen;
+	uint8_t *t = ans_arena_alloc_bytes(&m->arena, total);
+	if (!t)
+		return ANS_ENOMEM;
+	uint32_t min = ans_get_u32(rd + off + 16);
+	ans_put_u16(t + 2, ANS_TYPE_SOA);
+	ans_put_u16(t + 4, ANS_CLASS_IN);
+	ans_put_u32(t + 6, soa->ttl < min ? soa->ttl : min);   /* RFC 2308 §3 */
+	ans_put_u16(t + 10, (uint16_t)rdlen);
+	memcpy(t + 12, rd, mp);
+	memcpy(t + 12 + mp + 2, rd + mlen, rp);
+	memcpy(t + total - 20, rd + off, 20);
+	m->soa_wire = (struct ans_zone_soa_wire){
+		.rr = t, .len = (uint16_t)total,
+		.mname_at = 12, .mname_ptr = (uint16_t)(12 + mp),
+		.rname_at = (uint16_t)(12 + mp + 2), .rname_ptr = (uint16_t)(12 + mp + 2 + rp),
+		.mname_label = t + 12 + (ml - rd), .rname_label = t + 12 + mp + 2 + (rl - rd - mlen),
+	};
+	return ANS_OK;
+}
+
+const struct ans_zone_soa_wire *ans_zone_soa_wire(const struct ans_zone *z)
+{
+	const struct zone_mem *m = z->priv;
+	return m->soa_wire.rr ? &m->soa_wire : NULL;
+}
+
 static int copy_files(struct build *bd)
 {
 	struct ans_zone_builder *b = bd->b;
@@ -511,6 +579,9 @@ static int build_snapshot(struct build *bd)
 		return err;
 	set_flags(z);
 	z->serial = soa_field(z, 0);
+	err = build_soa_wire(bd->m);
+	if (err)
+		return err;
 	z->memory_bytes = bd->m->arena.total_bytes + sizeof(*bd->m);
 	return ANS_OK;
 }

@@ -119,4 +119,25 @@ const struct ans_rrset *ans_node_rrset(const struct ans_node *n, uint16_t type);
 const struct ans_rrset *ans_zone_soa(const struct ans_zone *z);
 uint32_t ans_zone_soa_minimum(const struct ans_zone *z);
 
+/* The apex SOA of negative answers as one ready record (RFC 2308 §3 TTL:
+ * min(SOA TTL, MINIMUM)), for a message whose compression table holds only
+ * the question: owner, MNAME and RNAME all compress to the apex's copy at
+ * the end of the question name. `rr` is the record with three 2-byte
+ * placeholders for that pointer (at 0, mname_ptr, rname_ptr); mname/rname
+ * (at mname_at/rname_at in rr) are written inline up to the apex, and
+ * mname_label/rname_label are their labels next to the apex: when the
+ * question's label next to the apex equals one of them, the compressor
+ * would find a longer match and the template does not apply. Set only when
+ * MNAME and RNAME are strictly below the apex in its exact bytes and their
+ * labels next to it differ (otherwise NULL from ans_zone_soa_wire). */
+struct ans_zone_soa_wire {
+	const uint8_t *rr;
+	uint16_t len;
+	uint16_t mname_at, mname_ptr, rname_at, rname_ptr;
+	const uint8_t *mname_label, *rname_label;
+};
+
+/* The template above, or NULL when the zone has none. */
+const struct ans_zone_soa_wire *ans_zone_soa_wire(const struct ans_zone *z);
+
 #endif

@@ -14,6 +14,7 @@
 struct zone_mem {
 	struct ans_arena arena;
 	struct ans_zone zone;
+	struct ans_zone_soa_wire soa_wire;   /* valid when soa_wire.rr */
 };
 
 /* Builds z->index over z->nodes (which must be laid out) in `arena`.

@@ -145,6 +145,18 @@ static const struct wcase cases[] = {
 	{ "ptr.example.com.", ANS_TYPE_PTR, false, 2 },
 	{ "_sip._tcp.example.com.", ANS_TYPE_SRV, true, 1 + 3 },
 	{ "example.com.", ANS_TYPE_SOA, false, 1 },
+	/* Negative answers: the SOA from the zone's ready record, or the slow
+	 * way when the question's case or labels give the compressor a
+	 * different match (the bytes must be equal either way). */
+	{ "nx.Example.com.", ANS_TYPE_A, false, 1 },
+	{ "a.b.nx.example.com.", ANS_TYPE_A, true, 1 },
+	{ "example.com.", ANS_TYPE_TXT, false, 1 },
+	{ "ns1.example.com.", ANS_TYPE_MX, false, 1 },
+	{ "x.ns1.example.com.", ANS_TYPE_A, false, 1 },
+	{ "x.hostmaster.example.com.", ANS_TYPE_A, false, 1 },
+	{ "x.NS1.example.com.", ANS_TYPE_A, false, 1 },
+	{ "alias.example.com.", ANS_TYPE_MX, false, 1 + 1 },
+	{ "nx.example.com.", ANS_TYPE_SOA, false, 1 },
 };
 
 static void test_same_bytes(void **state)
