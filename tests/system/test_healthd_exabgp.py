@@ -1,14 +1,28 @@
 # SPDX-License-Identifier: MIT
-"""anyns-healthd --exabgp: healthd as an ExaBGP API process. ExaBGP itself
-is not installed here, so the test plays ExaBGP's side of the pipe: it reads
-the API lines healthd writes on stdout and closes stdin as ExaBGP does when
-it stops."""
+"""anyns-healthd --exabgp: healthd as an ExaBGP API process.
+
+test_exabgp_api_lines plays ExaBGP's side of the pipe: it reads the API
+lines healthd writes on stdout and closes stdin as ExaBGP does when it
+stops. The tests after it run the real ExaBGP 4.2 (`exabgp` package) with a
+`process` block that runs healthd, peering with a BIRD 2 peer whose table
+shows what the Internet would see, all inside a network namespace the test
+makes (healthd_ns.py): ExaBGP on 192.0.2.1, BIRD on 192.0.2.2:179, anynsd
+on 127.0.0.1. Each case prints its time from the event to the change in
+the PEER's table (pytest -s shows them).
+"""
 import os
+import re
 import select
+import shutil
+import signal
 import subprocess
 import time
 
+import pytest
+
 from conftest import BUILD
+from healthd_ns import alive, can_make_namespaces, netns
+from test_healthd import PREFIX, Bird, BirdCtl
 
 HEALTHD = BUILD / "anyns-healthd"
 ZONE = """$ORIGIN example.com.
@@ -83,3 +97,246 @@ def test_exabgp_api_lines(anynsd, tmp_path):
         if p.poll() is None:
             p.kill()
             p.wait()
+
+
+# ----------------------------------------------------------- real ExaBGP 4.2
+
+EXABGP = shutil.which("exabgp")
+real_exabgp = pytest.mark.skipif(
+    not EXABGP or not shutil.which("bird") or not can_make_namespaces(),
+    reason="needs ExaBGP (apt-get install exabgp), BIRD 2 (bird2) as the peer, root "
+           "and network namespaces")
+
+EXA_CONF = """process anyns {{
+    run {healthd} -c {conf} --exabgp;
+    encoder text;
+}}
+neighbor 192.0.2.2 {{
+    router-id 10.0.0.1;
+    local-address 192.0.2.1;
+    local-as 65001;
+    peer-as 64500;
+    hold-time 9;
+    api {{ processes [ anyns ]; }}
+}}
+"""
+EXA_PEER_CONF = """router id 10.0.0.2;
+protocol device { scan time 10; }
+protocol bgp node {
+  local 192.0.2.2 as 64500; neighbor 192.0.2.1 as 65001; passive on;
+  multihop; error wait time 1,2;
+  ipv4 { import all; export none; };
+}
+"""
+EXA_ZONE = ZONE + "www A 192.0.2.80\n"
+
+
+class ExaNode:
+    """ExaBGP running healthd, a peer BIRD and anynsd in the current namespace."""
+
+    def __init__(self, tmp_path, anynsd, respawn=True):
+        self.dir = tmp_path
+        self.proc = self.peer_bird = self.peer = None
+        self.anynsd = anynsd(zones={"example.com.": EXA_ZONE})
+        self.pidfile = tmp_path / "anynsd.pid"
+        self.pidfile.write_text("%d\n" % self.anynsd.pid)
+        self.ctl = tmp_path / "healthd.ctl"
+        self.hconf = tmp_path / "healthd.yaml"
+        self.hconf.write_text(
+            'announce: { asn: 65001, prefixes: [ "%s" ] }\n' % PREFIX +
+            'healthd: { control: "%s", identity: exa1 }\n' % self.ctl +
+            "policy: { rise: 2, fall: 2, hold-down: 1s, drain-time: 1s }\n"
+            "probe:\n"
+            "  - { id: dns, type: dns, server: 127.0.0.1@%d, name: example.com,"
+            " interval: 100ms, timeout: 100ms }\n" % self.anynsd.port +
+            '  - { id: anynsd, type: process, pidfile: "%s", interval: 200ms,'
+            " timeout: 100ms }\n" % self.pidfile)
+        self.conf = tmp_path / "exabgp.conf"
+        self.conf.write_text(EXA_CONF.format(healthd=HEALTHD, conf=self.hconf))
+        self.log = tmp_path / "exabgp.log"      # healthd's stderr lands here too
+        self.env = dict(os.environ, exabgp_daemon_user="root", exabgp_api_cli="false",
+                        exabgp_api_respawn="true" if respawn else "false",
+                        exabgp_log_destination="stderr", exabgp_log_level="INFO",
+                        exabgp_daemon_daemonize="false")
+        try:
+            self.peer_bird = Bird(tmp_path, "peer", EXA_PEER_CONF)
+            self.peer = BirdCtl(self.peer_bird.sock)
+        except BaseException:
+            self.stop()
+            raise
+
+    def start(self):
+        self.proc = subprocess.Popen([EXABGP, str(self.conf)], env=self.env,
+                                     stdin=subprocess.DEVNULL, stdout=open(self.log, "ab"),
+                                     stderr=subprocess.STDOUT)
+        return self
+
+    def logtext(self):
+        return self.log.read_text(errors="replace")
+
+    def healthd_pids(self):
+        """PIDs of the healthd processes ExaBGP runs (its children)."""
+        out = subprocess.run(["pgrep", "-P", str(self.proc.pid)], capture_output=True,
+                             text=True).stdout
+        return [int(p) for p in out.split()
+                if "anyns-healthd" in open("/proc/%s/cmdline" % p, "rb").read().decode(
+                    errors="replace")]
+
+    def ctl_cmd(self, *args):
+        return subprocess.run([str(HEALTHD), "ctl", "-s", str(self.ctl), *args],
+                              capture_output=True, text=True, timeout=5)
+
+    def peer_route(self):
+        lines = self.peer.cmd("show route all for " + PREFIX)
+        return "\n".join(lines) if any(PREFIX in line for line in lines) else ""
+
+    def wait_route(self, present, timeout=10.0, what=None):
+        t0 = time.monotonic()
+        while time.monotonic() - t0 < timeout:
+            route = self.peer_route()
+            if (what in route) if what else bool(route) == present:
+                return time.monotonic() - t0
+            time.sleep(0.003)
+        raise AssertionError("route %s not %s at the peer after %.1fs\n%s\n%s" % (
+            PREFIX, what or ("announced" if present else "withdrawn"), timeout,
+            self.peer_route(), self.logtext()[-4000:]))
+
+    def stop(self):
+        if self.proc and self.proc.poll() is None:
+            children = self.healthd_pids()
+            self.proc.terminate()                # ExaBGP stops its processes
+            try:
+                self.proc.wait(10)
+            except subprocess.TimeoutExpired:
+                self.proc.kill()
+                self.proc.wait()
+            for pid in children:
+                if alive(pid):
+                    os.kill(pid, signal.SIGKILL)
+        if self.peer:
+            self.peer.close()
+        if self.peer_bird:
+            self.peer_bird.stop()
+        self.anynsd.stop()
+
+
+@pytest.fixture
+def exa_node(tmp_path, anynsd):
+    made = []
+    with netns("anyexa", addrs=("192.0.2.1/32", "192.0.2.2/32")):
+        def make(**kw):
+            made.append(ExaNode(tmp_path, anynsd, **kw))
+            return made[-1]
+        try:
+            yield make
+        finally:
+            for n in made:
+                n.stop()
+
+
+def wait_healthd(n, count=1, timeout=10):
+    t0 = time.monotonic()
+    while time.monotonic() - t0 < timeout:
+        pids = n.healthd_pids()
+        if len(pids) >= count:
+            return pids
+        time.sleep(0.01)
+    raise AssertionError("ExaBGP did not run healthd\n" + n.logtext())
+
+
+@real_exabgp
+def test_real_exabgp_announce_withdraw_drain(exa_node):
+    n = exa_node().start()
+    times = {}
+    times["announce after start (session + rise 2)"] = n.wait_route(True, timeout=30)
+    assert "65535,0" not in n.peer_route()
+
+    t0 = time.monotonic()
+    n.anynsd.proc.kill()
+    n.anynsd.proc.wait()
+    times["withdraw after anynsd SIGKILL"] = n.wait_route(False, timeout=3)
+    assert time.monotonic() - t0 < 1.0
+    n.anynsd.start()
+    n.pidfile.write_text("%d\n" % n.anynsd.pid)
+    times["re-announce after anynsd restart (hold-down 1 s)"] = n.wait_route(True, timeout=10)
+
+    assert n.ctl_cmd("drain").stdout.startswith("ok: state draining")
+    times["drain: community 65535:0 at the peer"] = n.wait_route(True, timeout=3,
+                                                                 what="(65535,0)")
+    times["drain: withdrawn after drain-time 1 s"] = n.wait_route(False, timeout=5)
+    assert n.ctl_cmd("undrain").stdout.startswith("ok:")
+    n.wait_route(True, timeout=5)
+    assert "65535,0" not in n.peer_route()
+    print()
+    for what, secs in times.items():
+        print("exabgp: %s: %.0f ms" % (what, secs * 1000))
+
+
+@real_exabgp
+def test_real_exabgp_sigkill_of_healthd_respawns_and_withdraws(exa_node):
+    """ExaBGP 4.2 keeps what a dead API process announced; with `respawn`
+    (its default) it runs healthd again at once, and the new healthd's first
+    lines withdraw the prefix until `rise`."""
+    n = exa_node().start()
+    n.wait_route(True, timeout=30)
+    [old] = wait_healthd(n)
+    before = n.peer.import_updates()
+    t0 = time.monotonic()
+    os.kill(old, signal.SIGKILL)
+    gone = n.wait_route(False, timeout=5)
+    [new] = wait_healthd(n)
+    assert new != old
+    print("\nexabgp: withdraw after healthd SIGKILL (respawned, start-up withdraw): %.0f ms"
+          % (gone * 1000))
+    assert gone < 1.0
+    back = n.wait_route(True, timeout=10)
+    print("exabgp: re-announced by the new healthd after %.0f ms (rise 2)"
+          % ((time.monotonic() - t0) * 1000))
+    assert back > 0.1                            # not before rise
+    assert n.peer.import_updates() == before + 1  # the announcement after rise
+
+
+@real_exabgp
+def test_real_exabgp_without_respawn_keeps_the_route(exa_node):
+    """Why respawn matters: with exabgp.api.respawn=false the route of a
+    SIGKILLed healthd stays announced (ExaBGP neither withdraws it nor drops
+    the session). Documented in doc/healthd.md as the configuration not to
+    use."""
+    n = exa_node(respawn=False).start()
+    n.wait_route(True, timeout=30)
+    [old] = wait_healthd(n)
+    os.kill(old, signal.SIGKILL)
+    time.sleep(3)
+    assert n.peer_route(), "ExaBGP withdrew by itself (update doc/healthd.md)"
+    assert n.healthd_pids() == []
+
+
+@real_exabgp
+def test_real_exabgp_crash_loop_ends_the_session(exa_node):
+    """A healthd that keeps dying: ExaBGP 4.2 counts a process's starts per
+    aligned 64 s window (time & ~63, not sliding) and refuses a 6th: it logs
+    "Too many death for anyns (5) terminating program" and shuts down, which
+    closes the BGP session: the peer drops the route."""
+    n = exa_node().start()
+    n.wait_route(True, timeout=30)
+    kills = 0
+    last = time.monotonic()
+    while n.proc.poll() is None and kills < 14:   # a window boundary resets the count
+        pids = n.healthd_pids()
+        if not pids:
+            time.sleep(0.01)
+            continue
+        os.kill(pids[0], signal.SIGKILL)
+        last = time.monotonic()
+        kills += 1
+        t0 = time.monotonic()
+        while pids[0] in n.healthd_pids() and time.monotonic() - t0 < 5:
+            time.sleep(0.005)
+        time.sleep(0.05)
+    n.wait_route(False, timeout=5)
+    gone = time.monotonic() - last
+    assert n.proc.wait(10) is not None
+    assert "Too many death for anyns" in n.logtext()
+    print("\nexabgp: gave up after %d healthd deaths; route gone %.0f ms after the last"
+          % (kills, gone * 1000))
+    assert kills <= 12
