@@ -60,11 +60,17 @@ static size_t size_limit(const struct query *qq, const struct ans_answer_conf *c
 static void begin(struct resp *r, const struct query *qq, const uint8_t *qname,
 		  struct ans_compr *compr, uint8_t *out, size_t limit)
 {
-	memset(r, 0, sizeof(*r));
+	/* Field by field, not memset: the added[]/addl_src[] arrays are only
+	 * read up to their counts, and this runs for every packet. */
 	r->w = ans_wire_init(out, limit);
+	r->rcode = 0;
+	memset(r->count, 0, sizeof(r->count));
+	r->tc = false;
+	r->addl_count = r->added_count = 0;
+	r->addl_cut = NULL;
 	r->compr = compr;
 	r->qname = qname;
-	r->qname_len = qq->has_question ? ans_name_len(qname) : 0;
+	r->qname_len = qq->qname_len;
 	/* RD and CD are copied (RFC 1035 §4.1.1, RFC 4035 §3.1.6); RA never. */
 	r->flags = (uint16_t)(QFLAG_QR | (qq->opcode << 11) |
 			      (qq->flags & (QFLAG_RD | QFLAG_CD)));
@@ -72,7 +78,11 @@ static void begin(struct resp *r, const struct query *qq, const uint8_t *qname,
 	static const uint8_t zero_header[HDR_LEN];
 	ans_wire_write_bytes(&r->w, zero_header, HDR_LEN);
 	if (qq->has_question) {
-		ans_name_write(&r->w, qname, compr);
+		/* What ans_name_write() does with an empty table, inline: the
+		 * name whole, recorded at offset 12 unless it is the root. */
+		ans_wire_write_bytes(&r->w, qname, qq->qname_len);
+		if (qname[0] && !r->w.err)
+			compr->offs[compr->count++] = HDR_LEN;
 		ans_wire_write_u16(&r->w, qq->qtype);
 		ans_wire_write_u16(&r->w, qq->qclass);
 	}
@@ -216,7 +226,7 @@ static void answer_in(struct resp *r, struct ans_answer_ctx *ctx,
 		info->is_xfr = true;
 		return;
 	}
-	resolve(r, z, ctx->lname, qq->qtype, ctx);
+	resolve(r, z, ctx->lname, qq, ctx);
 }
 
 int ans_answer(struct ans_answer_ctx *ctx, const struct ans_answer_conf *conf,
@@ -229,7 +239,7 @@ int ans_answer(struct ans_answer_ctx *ctx, const struct ans_answer_conf *conf,
 	memset(info, 0, sizeof(*info));
 	*out_len = 0;
 	struct query qq;
-	int st = query_parse(q, q_len, ctx->qname, &qq);
+	int st = query_parse(q, q_len, ctx->qname, ctx->lname, &qq);
 	info->opcode = qq.opcode;
 	info->qtype = qq.qtype;
 	info->qclass = qq.qclass;
@@ -248,8 +258,6 @@ int ans_answer(struct ans_answer_ctx *ctx, const struct ans_answer_conf *conf,
 	if (info->is_notify)
 		return ANS_OK;
 	if (r.rcode == RCODE_NOERROR) {
-		ans_name_copy(ctx->lname, ctx->qname);
-		ans_name_lower(ctx->lname);
 		if (qq.qclass == ANS_CLASS_CH)
 			chaos(&r, &qq, ctx->lname, conf);
 		else
@@ -267,12 +275,12 @@ int ans_answer(struct ans_answer_ctx *ctx, const struct ans_answer_conf *conf,
 size_t ans_answer_error(const uint8_t *q, size_t q_len, uint8_t rcode,
 			uint8_t *out, size_t out_size)
 {
-	uint8_t qname[ANS_NAME_MAX];
+	uint8_t qname[ANS_NAME_MAX], lname[ANS_NAME_MAX];
 	struct ans_compr compr;
 	struct query qq;
 	if (!q || !out || out_size < HDR_LEN)
 		return 0;
-	if (query_parse(q, q_len, qname, &qq) == QUERY_DROP)
+	if (query_parse(q, q_len, qname, lname, &qq) == QUERY_DROP)
 		return 0;
 	struct resp r;
 	size_t limit = out_size < 65535 ? out_size : 65535;

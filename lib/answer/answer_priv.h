@@ -37,6 +37,9 @@ struct query {
 	uint8_t opcode;
 	bool has_question;
 	size_t question_end;        /* offset just past the question */
+	uint8_t qname_len;          /* wire length of the question name */
+	uint8_t qname_labels;       /* labels, the root not counted */
+	uint8_t qname_offs[ANS_NAME_MAX_LABELS];   /* label offsets */
 	bool has_edns, edns_do, want_nsid;
 	uint8_t edns_version;
 	uint16_t edns_payload;
@@ -90,6 +93,6 @@ bool resp_put_soa(struct resp *r, const struct ans_zone *z);
 
 /* resolve.c: fills the sections for an IN query in zone z. */
 void resolve(struct resp *r, const struct ans_zone *z, const uint8_t *lname,
-	     uint16_t qtype, struct ans_answer_ctx *ctx);
+	     const struct query *qq, struct ans_answer_ctx *ctx);
 
 #endif

@@ -71,27 +71,91 @@ static enum query_status parse_records(const uint8_t *q, size_t q_len,
 	return w->pos == q_len ? QUERY_OK : QUERY_FORMERR;
 }
 
-enum query_status query_parse(const uint8_t *q, size_t q_len,
-			      uint8_t qname[ANS_NAME_MAX], struct query *qq)
+/* The question name in one pass: copied as received, lowercased (RFC 4343:
+ * ASCII letters only) and its labels' offsets noted, so nothing later walks
+ * it again. False for anything unusual (a compression pointer, which only
+ * could point into the header, a bad label, the end of the message): then
+ * ans_name_parse() decides, as before. */
+static bool read_qname(const uint8_t *q, size_t q_len, size_t *pos, uint8_t *qname,
+		       uint8_t *lname, struct query *qq)
 {
-	memset(qq, 0, sizeof(*qq));
+	size_t p = *pos, n = 0;
+	unsigned labels = 0;
+	for (;;) {
+		if (p >= q_len)
+			return false;
+		uint8_t len = q[p];
+		if (len > ANS_LABEL_MAX || n + len + 1 > ANS_NAME_MAX || len >= q_len - p)
+			return false;
+		qname[n] = lname[n] = len;
+		if (len == 0)
+			break;
+		qq->qname_offs[labels++] = (uint8_t)n;
+		for (unsigned i = 1; i <= len; i++) {
+			uint8_t c = q[p + i];
+			qname[n + i] = c;
+			lname[n + i] = (uint8_t)(c + (((unsigned)(c - 'A') < 26u) << 5));
+		}
+		n += (size_t)len + 1;
+		p += (size_t)len + 1;
+	}
+	*pos = p + 1;
+	qq->qname_len = (uint8_t)(n + 1);
+	qq->qname_labels = (uint8_t)labels;
+	return true;
+}
+
+static bool parse_qname(const uint8_t *q, size_t q_len, size_t *pos, uint8_t *qname,
+			uint8_t *lname, struct query *qq)
+{
+	if (read_qname(q, q_len, pos, qname, lname, qq))
+		return true;
+	size_t len;
+	if (ans_name_parse(q, q_len, pos, qname, &len) != ANS_OK)
+		return false;
+	ans_name_copy(lname, qname);
+	ans_name_lower(lname);
+	qq->qname_len = (uint8_t)len;
+	qq->qname_labels = (uint8_t)ans_name_label_offsets(lname, qq->qname_offs);
+	return true;
+}
+
+/* Only the fields read before the question are cleared here: the rest is
+ * set as parsing goes (cost: this runs for every packet). */
+static void query_clear(struct query *qq)
+{
+	qq->id = qq->flags = qq->qtype = qq->qclass = 0;
+	qq->opcode = 0;
+	qq->has_question = qq->has_edns = qq->edns_do = qq->want_nsid = false;
+	qq->has_tsig = false;
+	qq->edns_version = 0;
+	qq->edns_payload = 0;
+	qq->question_end = qq->tsig_pos = 0;
+	qq->qname_len = qq->qname_labels = 0;
+}
+
+enum query_status query_parse(const uint8_t *q, size_t q_len,
+			      uint8_t qname[ANS_NAME_MAX], uint8_t lname[ANS_NAME_MAX],
+			      struct query *qq)
+{
+	query_clear(qq);
 	if (q_len < HDR_LEN)
 		return QUERY_DROP;
-	struct ans_wire w = ans_wire_init((uint8_t *)q, q_len);
-	qq->id = ans_wire_read_u16(&w);
-	qq->flags = ans_wire_read_u16(&w);
+	qq->id = ans_get_u16(q);
+	qq->flags = ans_get_u16(q + 2);
 	qq->opcode = (uint8_t)((qq->flags >> 11) & 0xF);
 	if (qq->flags & QFLAG_QR)
 		return QUERY_DROP;   /* never answer a response: no loops */
-	uint16_t qd = ans_wire_read_u16(&w);
-	uint16_t an = ans_wire_read_u16(&w);
-	uint16_t ns = ans_wire_read_u16(&w);
-	uint16_t ar = ans_wire_read_u16(&w);
+	uint16_t qd = ans_get_u16(q + 4);
+	uint16_t an = ans_get_u16(q + 6);
+	uint16_t ns = ans_get_u16(q + 8);
+	uint16_t ar = ans_get_u16(q + 10);
 	if (qd != 1)
 		return QUERY_FORMERR;
-	size_t pos = HDR_LEN, len;
-	if (ans_name_parse(q, q_len, &pos, qname, &len) != ANS_OK)
+	size_t pos = HDR_LEN;
+	if (!parse_qname(q, q_len, &pos, qname, lname, qq))
 		return QUERY_FORMERR;
+	struct ans_wire w = ans_wire_init((uint8_t *)q, q_len);
 	w.pos = pos;
 	qq->qtype = ans_wire_read_u16(&w);
 	qq->qclass = ans_wire_read_u16(&w);
@@ -99,6 +163,8 @@ enum query_status query_parse(const uint8_t *q, size_t q_len,
 		return QUERY_FORMERR;
 	qq->has_question = true;
 	qq->question_end = w.pos;
+	if (an + ns + ar == 0)
+		return w.pos == q_len ? QUERY_OK : QUERY_FORMERR;
 	return parse_records(q, q_len, &w, (unsigned)an + ns, ar, qq);
 }
 

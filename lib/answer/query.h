@@ -17,9 +17,11 @@ enum query_status {
 	QUERY_DROP,      /* no header, or a response: send nothing */
 };
 
-/* Parses q into *qq; the question name (case kept) goes to qname. */
+/* Parses q into *qq; the question name (case kept) goes to qname, its
+ * lowercased copy to lname, its label offsets to qq->qname_offs. */
 enum query_status query_parse(const uint8_t *q, size_t q_len,
-			      uint8_t qname[ANS_NAME_MAX], struct query *qq);
+			      uint8_t qname[ANS_NAME_MAX], uint8_t lname[ANS_NAME_MAX],
+			      struct query *qq);
 
 /* Writes the TSIG RR of a BADKEY error (RFC 8945 §5.2.1): key name,
  * algorithm, time and fudge of the request, no MAC, error 17. */

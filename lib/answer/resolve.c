@@ -35,6 +35,11 @@ enum { STOP, FOLLOW };
 struct walk {
 	const uint8_t *owner;
 	const uint8_t *lname;
+	size_t len;                /* of lname */
+	const uint8_t *offs;       /* its label offsets (the parser's for the
+				    * query name), `labels` of them */
+	unsigned labels;
+	uint8_t offs_buf[ANS_NAME_MAX_LABELS];
 	uint8_t *buf[2];           /* alternate target buffers (ctx scratch) */
 	unsigned next_buf;
 	const struct ans_node *visited[CHAIN_MAX];
@@ -70,19 +75,33 @@ static int follow(struct walk *wk, const struct ans_zone *z, const uint8_t *targ
 		return STOP;
 	wk->owner = b;
 	wk->lname = b;
+	wk->len = ans_name_len(b);
+	wk->labels = ans_name_label_offsets(b, wk->offs_buf);
+	wk->offs = wk->offs_buf;
 	return FOLLOW;
 }
 
+/* One pass hashes every suffix of the name (name_fast.c), then one probe
+ * per label stripped; the exact name, the common case, is the first. On
+ * return *state is the hash state of the encloser, for its wildcard. */
 static const struct ans_node *closest_encloser(const struct ans_zone *z,
-					       const uint8_t *lname, bool *exact)
+					       const struct walk *wk, bool *exact,
+					       uint64_t *state)
 {
-	const struct ans_node *n = ans_zone_find(z, lname);
-	*exact = n != NULL;
-	while (!n && lname[0]) {
-		lname += lname[0] + 1;
-		n = ans_zone_find(z, lname);
+	uint64_t st[ANS_NAME_MAX_LABELS + 1];
+	ans_name_shash_suffixes(wk->lname, wk->offs, wk->labels, st);
+	for (unsigned i = 0; i <= wk->labels; i++) {
+		size_t off = i < wk->labels ? wk->offs[i] : wk->len - 1;
+		const struct ans_node *n =
+			ans_zone_find_hashed(z, wk->lname + off, wk->len - off, st[i]);
+		if (n) {
+			*exact = i == 0;
+			*state = st[i];
+			return n;
+		}
 	}
-	return n;
+	*exact = false;
+	return NULL;
 }
 
 /* The highest zone cut or DNAME on the path from the apex to `ce` that
@@ -180,7 +199,7 @@ static int at_node(struct resp *r, const struct ans_zone *z, struct walk *wk,
 }
 
 static const struct ans_node *wildcard_of(const struct ans_zone *z,
-					  const struct ans_node *ce)
+					  const struct ans_node *ce, uint64_t ce_state)
 {
 	static const uint8_t star[2] = { 1, '*' };
 	uint8_t name[ANS_NAME_MAX];
@@ -188,14 +207,15 @@ static const struct ans_node *wildcard_of(const struct ans_zone *z,
 	if (!(ce->flags & ANS_NODE_HAS_WILDCARD) ||
 	    ans_name_concat(name, &len, star, sizeof(star), ce->owner) != ANS_OK)
 		return NULL;
-	return ans_zone_find(z, name);
+	return ans_zone_find_hashed(z, name, len, ans_name_shash_label(ce_state, star));
 }
 
 static int step(struct resp *r, const struct ans_zone *z, struct walk *wk,
 		uint16_t qtype, uint8_t *synth)
 {
 	bool exact;
-	const struct ans_node *ce = closest_encloser(z, wk->lname, &exact);
+	uint64_t ce_state;
+	const struct ans_node *ce = closest_encloser(z, wk, &exact, &ce_state);
 	if (!ce)
 		return STOP;
 	if (exact && visited(wk, ce))
@@ -209,7 +229,7 @@ static int step(struct resp *r, const struct ans_zone *z, struct walk *wk,
 		return dname(r, z, wk, cut, qtype, synth);
 	if (exact)
 		return at_node(r, z, wk, ce, qtype);
-	const struct ans_node *wc = wildcard_of(z, ce);
+	const struct ans_node *wc = wildcard_of(z, ce, ce_state);
 	if (wc)
 		return at_node(r, z, wk, wc, qtype);
 	r->rcode = RCODE_NXDOMAIN;   /* RFC 1034 §4.3.2 3c */
@@ -218,12 +238,19 @@ static int step(struct resp *r, const struct ans_zone *z, struct walk *wk,
 }
 
 void resolve(struct resp *r, const struct ans_zone *z, const uint8_t *lname,
-	     uint16_t qtype, struct ans_answer_ctx *ctx)
+	     const struct query *qq, struct ans_answer_ctx *ctx)
 {
-	struct walk wk = {
-		.owner = r->qname, .lname = lname,
-		.buf = { ctx->scratch, ctx->scratch + ANS_NAME_MAX },
-	};
+	uint16_t qtype = qq->qtype;
+	struct walk wk;
+	wk.owner = r->qname;
+	wk.lname = lname;
+	wk.len = qq->qname_len;
+	wk.offs = qq->qname_offs;
+	wk.labels = qq->qname_labels;
+	wk.buf[0] = ctx->scratch;
+	wk.buf[1] = ctx->scratch + ANS_NAME_MAX;
+	wk.next_buf = 0;
+	wk.visited_count = 0;
 	uint8_t *synth = ctx->scratch + 2 * ANS_NAME_MAX;   /* u16 + name */
 	r->flags |= QFLAG_AA;
 	for (unsigned i = 0; i < CHAIN_MAX; i++)

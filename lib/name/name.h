@@ -154,4 +154,19 @@ void ans_compr_map_init(struct ans_compr_map *m, const uint8_t *msg);
 int ans_name_write_map(struct ans_wire *w, const uint8_t *name,
 		       struct ans_compr_map *m);
 
+/* Suffix-composable hashing of lowercased names (name_fast.c): a state
+ * built from the root leftwards, one label at a time, so every suffix of a
+ * name is hashed in one pass. Not the same values as ans_name_hash(). */
+#define ANS_NAME_SHASH_ROOT 0xcbf29ce484222325ULL
+/* The state of `label` (length byte first) prepended to a suffix's state. */
+uint64_t ans_name_shash_label(uint64_t suffix, const uint8_t *label);
+/* The state of a whole lowercased name. */
+uint64_t ans_name_shash(const uint8_t *lname);
+/* out[i] = state of the suffix at label i (offsets as from
+ * ans_name_label_offsets), out[labels] = the root's; returns labels. */
+unsigned ans_name_shash_suffixes(const uint8_t *lname, const uint8_t *offs,
+				 unsigned labels, uint64_t *out);
+/* A state spread into a table hash (index bits and tag). */
+uint64_t ans_name_shash_final(uint64_t state);
+
 #endif

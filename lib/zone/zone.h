@@ -108,6 +108,12 @@ void ans_zone_free(struct ans_zone *z);
  * (empty non-terminals are nodes). Thread-safe, allocation-free. */
 const struct ans_node *ans_zone_find(const struct ans_zone *z, const uint8_t *lname);
 
+/* As ans_zone_find, for a name of `len` bytes whose ans_name_shash() state
+ * the caller already has (e.g. from ans_name_shash_suffixes). */
+const struct ans_node *ans_zone_find_hashed(const struct ans_zone *z,
+					    const uint8_t *lname, size_t len,
+					    uint64_t state);
+
 /* The RRset of `type` at a node, or NULL. */
 const struct ans_rrset *ans_node_rrset(const struct ans_node *n, uint16_t type);
 

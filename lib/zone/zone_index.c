@@ -13,7 +13,9 @@
  * Why a hash and not a tree: answering walks from the query name up to the
  * zone apex looking for the closest encloser; with every ancestor present
  * as a node (empty non-terminals included), that is one probe per label,
- * and an exact hit -- the common case -- is one probe. Ordered walks (AXFR,
+ * and an exact hit -- the common case -- is one probe. The hash is the
+ * suffix-composable one of name_fast.c (ans_name_shash), so a query name is
+ * hashed once for all its suffixes and "*.<encloser>" costs one label step. Ordered walks (AXFR,
  * printing, predecessor searches for DNSSEC later) use the canonically
  * sorted node array instead.
  */
@@ -50,7 +52,7 @@ int ans_zone_index_build(struct ans_zone *z, struct ans_arena *arena)
 	ix->lens = lens;
 	for (size_t i = 0; i < z->node_count; i++) {
 		const uint8_t *owner = z->nodes[i].owner;
-		uint64_t h = ans_name_hash(owner);
+		uint64_t h = ans_name_shash_final(ans_name_shash(owner));
 		size_t s = h & ix->mask;
 		while (slots[s].node1)
 			s = (s + 1) & ix->mask;
@@ -62,11 +64,12 @@ int ans_zone_index_build(struct ans_zone *z, struct ans_arena *arena)
 	return ANS_OK;
 }
 
-const struct ans_node *ans_zone_find(const struct ans_zone *z, const uint8_t *lname)
+const struct ans_node *ans_zone_find_hashed(const struct ans_zone *z,
+					    const uint8_t *lname, size_t len,
+					    uint64_t state)
 {
 	const struct ans_zone_index *ix = z->index;
-	size_t len = ans_name_len(lname);
-	uint64_t h = ans_name_hash(lname);
+	uint64_t h = ans_name_shash_final(state);
 	uint32_t tag = (uint32_t)(h >> 32);
 	for (size_t s = h & ix->mask; ix->slots[s].node1; s = (s + 1) & ix->mask) {
 		const struct slot *sl = &ix->slots[s];
@@ -76,4 +79,9 @@ const struct ans_node *ans_zone_find(const struct ans_zone *z, const uint8_t *ln
 			return &z->nodes[i];
 	}
 	return NULL;
+}
+
+const struct ans_node *ans_zone_find(const struct ans_zone *z, const uint8_t *lname)
+{
+	return ans_zone_find_hashed(z, lname, ans_name_len(lname), ans_name_shash(lname));
 }
