@@ -212,7 +212,7 @@ void zp_generate(struct zp_file *f, const struct ans_zrec *rec)
 	char *line = malloc(GEN_LINE_MAX);
 	struct ans_zrec sub = { 0 };
 	uint8_t owner[ANS_NAME_MAX];
-	bool has_owner = f->has_owner;
+	bool has_owner = f->has_owner, is_in_zone = f->is_owner_in_zone;
 	memcpy(owner, f->owner, sizeof(owner));
 	unsigned errors = f->run->errors;
 	for (uint64_t v = start; line && v <= stop; v += step) {
@@ -224,6 +224,7 @@ void zp_generate(struct zp_file *f, const struct ans_zrec *rec)
 		zp_error(f, rec->line, "$GENERATE: out of memory");
 	/* Generated owners do not become the "previous owner" of later lines. */
 	f->has_owner = has_owner;
+	f->is_owner_in_zone = is_in_zone;
 	memcpy(f->owner, owner, sizeof(owner));
 	ans_zrec_free(&sub);
 	free(line);

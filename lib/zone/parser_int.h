@@ -41,6 +41,7 @@ struct zp_file {
 	uint8_t origin[ANS_NAME_MAX];
 	uint8_t owner[ANS_NAME_MAX];
 	bool has_owner;
+	bool is_owner_in_zone;                 /* owner checked once, not per record */
 };
 
 /* Reports an error at file:line and counts it. */

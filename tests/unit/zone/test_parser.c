@@ -190,6 +190,34 @@ static void test_errors(void **state)
 	}
 }
 
+/* The parser checks an owner against the apex once and remembers it for
+ * the records with a blank owner field, across $GENERATE (whose owners do
+ * not become the previous owner); common types are matched in any case. */
+static void test_owner_checked_once(void **state)
+{
+	(void)state;
+	struct cap c;
+	int rc;
+	struct ans_zone *z = parse_zone("t.zone", HEAD
+		"other.org. A 192.0.2.1\n"
+		"           TXT \"x\"\n"
+		"$GENERATE 1-2 g$ A 192.0.2.$\n"
+		"           AAAA 2001:db8::1\n"
+		"in a 192.0.2.9\n"
+		"   tXt \"y\"\n"
+		"c CnAmE in\n", &c, &rc);
+	assert_int_equal(rc, ANS_OK);
+	assert_non_null(strstr(c.buf, "t.zone:5: warning: ignoring out-of-zone data (other.org.)"));
+	assert_non_null(strstr(c.buf, "t.zone:6: warning: ignoring out-of-zone data (other.org.)"));
+	assert_non_null(strstr(c.buf, "t.zone:8: warning: ignoring out-of-zone data (other.org.)"));
+	assert_non_null(find_rrset(z, "g1.example.com.", ANS_TYPE_A));
+	assert_non_null(find_rrset(z, "g2.example.com.", ANS_TYPE_A));
+	assert_non_null(find_rrset(z, "in.example.com.", ANS_TYPE_A));
+	assert_non_null(find_rrset(z, "in.example.com.", ANS_TYPE_TXT));
+	assert_non_null(find_rrset(z, "c.example.com.", ANS_TYPE_CNAME));
+	ans_zone_free(z);
+}
+
 static void test_all_errors_reported(void **state)
 {
 	(void)state;
@@ -336,6 +364,7 @@ int main(void)
 		cmocka_unit_test(test_ttl_defaults),
 		cmocka_unit_test(test_origin),
 		cmocka_unit_test(test_errors),
+		cmocka_unit_test(test_owner_checked_once),
 		cmocka_unit_test(test_all_errors_reported),
 		cmocka_unit_test(test_generate),
 		cmocka_unit_test(test_include),
