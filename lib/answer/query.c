@@ -79,28 +79,25 @@ static enum query_status parse_records(const uint8_t *q, size_t q_len,
 static bool read_qname(const uint8_t *q, size_t q_len, size_t *pos, uint8_t *qname,
 		       uint8_t *lname, struct query *qq)
 {
-	size_t p = *pos, n = 0;
+	size_t start = *pos, p = start;
 	unsigned labels = 0;
 	for (;;) {
 		if (p >= q_len)
 			return false;
 		uint8_t len = q[p];
-		if (len > ANS_LABEL_MAX || n + len + 1 > ANS_NAME_MAX || len >= q_len - p)
+		if (len > ANS_LABEL_MAX || p - start + len + 1 > ANS_NAME_MAX ||
+		    len >= q_len - p)
 			return false;
-		qname[n] = lname[n] = len;
 		if (len == 0)
 			break;
-		qq->qname_offs[labels++] = (uint8_t)n;
-		for (unsigned i = 1; i <= len; i++) {
-			uint8_t c = q[p + i];
-			qname[n + i] = c;
-			lname[n + i] = (uint8_t)(c + (((unsigned)(c - 'A') < 26u) << 5));
-		}
-		n += (size_t)len + 1;
+		qq->qname_offs[labels++] = (uint8_t)(p - start);
 		p += (size_t)len + 1;
 	}
+	size_t n = p + 1 - start;
+	memcpy(qname, q + start, n);
+	ans_name_fold_copy(lname, qname, n);
 	*pos = p + 1;
-	qq->qname_len = (uint8_t)(n + 1);
+	qq->qname_len = (uint8_t)n;
 	qq->qname_labels = (uint8_t)labels;
 	return true;
 }

@@ -168,5 +168,8 @@ unsigned ans_name_shash_suffixes(const uint8_t *lname, const uint8_t *offs,
 				 unsigned labels, uint64_t *out);
 /* A state spread into a table hash (index bits and tag). */
 uint64_t ans_name_shash_final(uint64_t state);
+/* Copies `len` bytes of a wire name with ASCII capitals lowercased (the
+ * label length bytes, at most 63, never change). */
+void ans_name_fold_copy(uint8_t *dst, const uint8_t *src, size_t len);
 
 #endif

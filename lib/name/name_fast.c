@@ -13,6 +13,8 @@
  */
 #include "lib/name/name.h"
 
+#include <string.h>
+
 #define FNV_PRIME 0x100000001b3ULL
 
 uint64_t ans_name_shash_label(uint64_t suffix, const uint8_t *label)
@@ -51,4 +53,32 @@ uint64_t ans_name_shash(const uint8_t *lname)
 	for (unsigned i = n; i-- > 0;)
 		h = ans_name_shash_label(h, lname + offs[i]);
 	return h;
+}
+
+/* Eight bytes at a time: a byte is an ASCII capital when its low seven
+ * bits are in 'A'..'Z' and its top bit is clear; adding 0x20 then is
+ * setting bit 5. Bytes >= 0x80 never fold (RFC 4343 §3). */
+static uint64_t fold_word(uint64_t w)
+{
+	const uint64_t ones = 0x0101010101010101ULL, high = 0x8080808080808080ULL;
+	uint64_t low7 = w & ~high;
+	uint64_t ge_a = low7 + (0x80 - 'A') * ones;
+	uint64_t gt_z = low7 + (0x80 - 'Z' - 1) * ones;
+	uint64_t upper = ge_a & ~gt_z & ~w & high;
+	return w | (upper >> 2);
+}
+
+void ans_name_fold_copy(uint8_t *dst, const uint8_t *src, size_t len)
+{
+	size_t i = 0;
+	for (; i + 8 <= len; i += 8) {
+		uint64_t w;
+		memcpy(&w, src + i, 8);
+		w = fold_word(w);
+		memcpy(dst + i, &w, 8);
+	}
+	for (; i < len; i++) {
+		uint8_t c = src[i];
+		dst[i] = (uint8_t)(c + (((unsigned)(c - 'A') < 26u) << 5));
+	}
 }
