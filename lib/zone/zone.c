@@ -36,6 +36,7 @@
 #include "lib/base/arena.h"
 #include "lib/wire/rdata.h"
 #include "lib/zone/zone_priv.h"
+#include "lib/zone/name_rank.h"
 
 /* One record as added, before the snapshot exists. */
 struct brr {
@@ -43,6 +44,7 @@ struct brr {
 	const uint8_t *rdata;
 	uint32_t ttl;
 	uint32_t seq;           /* arrival order: "first TTL kept" */
+	uint32_t rank;          /* owner's canonical rank (name_rank.h) */
 	uint32_t src_line;
 	uint16_t type;
 	uint16_t rdlen;
@@ -147,9 +149,9 @@ int ans_zone_builder_add(struct ans_zone_builder *b, const uint8_t *owner,
 static int brr_cmp(const void *pa, const void *pb)
 {
 	const struct brr *a = pa, *b = pb;
-	int c = a->owner == b->owner ? 0 : ans_name_cmp(a->owner, b->owner);
-	if (c)
-		return c;
+	if (a->rank != b->rank)
+		return a->rank < b->rank ? -1 : 1;
+	int c;
 	if (a->type != b->type)
 		return a->type < b->type ? -1 : 1;
 	c = ans_rdata_cmp(a->type, a->rdata, a->rdlen, b->rdata, b->rdlen);
@@ -226,12 +228,6 @@ static int copy_owners(struct build *bd)
 	return ANS_OK;
 }
 
-static int name_ptr_cmp(const void *pa, const void *pb)
-{
-	const uint8_t *const *a = pa, *const *b = pb;
-	return ans_name_cmp(*a, *b);
-}
-
 /* Lists node names: every owner, and every ancestor between an owner and
  * the apex (empty non-terminals when nothing is owned there), sorted and
  * unique. The apex is a node even in a zone without records. */
@@ -256,11 +252,29 @@ static int list_node_names(struct build *bd, const uint8_t ***out, size_t *out_n
 			name += name[0] + 1;
 		}
 	}
-	qsort(names, n, sizeof(*names), name_ptr_cmp);
+	uint32_t *rank = malloc(n * sizeof(*rank));
+	int err = rank ? ans_name_rank(names, n, rank) : ANS_ENOMEM;
+	if (err) {
+		free(rank);
+		free(names);
+		return err;
+	}
+	/* Equal names share a rank and ranks are dense: placing each name at
+	 * its rank sorts and removes duplicates at once. */
+	const uint8_t **sorted = malloc(n * sizeof(*sorted));
+	if (!sorted) {
+		free(rank);
+		free(names);
+		return ANS_ENOMEM;
+	}
 	size_t u = 0;
-	for (size_t i = 0; i < n; i++)
-		if (u == 0 || !ans_name_equal(names[u - 1], names[i]))
-			names[u++] = names[i];
+	for (size_t i = 0; i < n; i++) {
+		sorted[rank[i]] = names[i];
+		u = rank[i] + 1u > u ? rank[i] + 1u : u;
+	}
+	free(rank);
+	free(names);
+	names = sorted;
 	*out = names;
 	*out_n = u;
 	return ANS_OK;
@@ -558,6 +572,68 @@ static int copy_files(struct build *bd)
 	return ANS_OK;
 }
 
+/* Ranks each distinct owner once (records of one owner arrive together and
+ * share its pointer), so the sort compares integers. */
+static int rank_owners(struct ans_zone_builder *b, uint32_t *nranks)
+{
+	size_t n = 0;
+	for (size_t i = 0; i < b->count; i++)
+		n += i == 0 || b->rrs[i].owner != b->rrs[i - 1].owner;
+	const uint8_t **names = malloc(n * sizeof(*names));
+	uint32_t *rank = malloc(n * sizeof(*rank));
+	int err = names && rank ? ANS_OK : ANS_ENOMEM;
+	if (!err) {
+		n = 0;
+		for (size_t i = 0; i < b->count; i++)
+			if (i == 0 || b->rrs[i].owner != b->rrs[i - 1].owner)
+				names[n++] = b->rrs[i].owner;
+		err = ans_name_rank(names, n, rank);
+	}
+	if (!err) {
+		n = 0;
+		for (size_t i = 0; i < b->count; i++) {
+			if (i > 0 && b->rrs[i].owner != b->rrs[i - 1].owner)
+				n++;
+			b->rrs[i].rank = rank[n];
+			if (rank[n] >= *nranks)
+				*nranks = rank[n] + 1;
+		}
+	}
+	free(names);
+	free(rank);
+	return err;
+}
+
+/* A stable counting sort by owner rank (arrival order kept within an
+ * owner), then each owner's few records by type, rdata and arrival. */
+static int sort_records(struct ans_zone_builder *b, uint32_t nranks)
+{
+	size_t *start = calloc((size_t)nranks + 1, sizeof(*start));
+	struct brr *out = malloc(b->count * sizeof(*out));
+	if (!start || !out) {
+		free(start);
+		free(out);
+		return ANS_ENOMEM;
+	}
+	for (size_t i = 0; i < b->count; i++)
+		start[b->rrs[i].rank + 1]++;
+	for (uint32_t r = 0; r < nranks; r++)
+		start[r + 1] += start[r];
+	for (size_t i = 0; i < b->count; i++)
+		out[start[b->rrs[i].rank]++] = b->rrs[i];
+	free(b->rrs);
+	free(start);
+	b->rrs = out;
+	b->cap = b->count;
+	for (size_t i = 0, j; i < b->count; i = j) {
+		for (j = i + 1; j < b->count && out[j].rank == out[i].rank; j++)
+			;
+		if (j - i > 1)
+			qsort(out + i, j - i, sizeof(*out), brr_cmp);
+	}
+	return ANS_OK;
+}
+
 static int build_snapshot(struct build *bd)
 {
 	struct ans_zone *z = bd->z;
@@ -565,8 +641,14 @@ static int build_snapshot(struct build *bd)
 	if (!apex)
 		return ANS_ENOMEM;
 	z->apex = apex;
-	if (bd->b->count)   /* qsort's base must not be NULL */
-		qsort(bd->b->rrs, bd->b->count, sizeof(struct brr), brr_cmp);
+	if (bd->b->count) {  /* qsort's base must not be NULL */
+		uint32_t nranks = 0;
+		int e = rank_owners(bd->b, &nranks);
+		if (!e)
+			e = sort_records(bd->b, nranks);
+		if (e)
+			return e;
+	}
 	filter_records(bd->b, bd->diag);
 	int err = copy_owners(bd);
 	if (!err)
