@@ -20,6 +20,7 @@ from pathlib import Path
 import pytest
 
 from conftest import BUILD, free_port
+from healthd_ns import stop_pid
 
 HEALTHD = BUILD / "anyns-healthd"
 PREFIX = "203.0.113.0/24"
@@ -79,19 +80,9 @@ class Bird:
     def stop(self):
         try:
             os.kill(self.pid, signal.SIGCONT)
-            os.kill(self.pid, signal.SIGTERM)
         except ProcessLookupError:
             return
-        for _ in range(250):           # not our child: poll until it is gone
-            try:
-                os.kill(self.pid, 0)
-            except ProcessLookupError:
-                return
-            time.sleep(0.02)
-        try:
-            os.kill(self.pid, signal.SIGKILL)
-        except ProcessLookupError:
-            pass
+        stop_pid(self.pid)             # not our child: polls, a zombie counts as gone
 
 
 _NEXT_NET = [random.randint(2, 120)]
@@ -415,12 +406,14 @@ def test_frozen_bird_does_not_hang_healthd(node):
 
 
 def test_restarted_bird_gets_the_announcement_back(node):
-    n = node(extra="").start()
+    n = node(extra="")
+    n.conf.write_text(n.conf.read_text().replace("retry: 200ms }", "retry: 200ms, refresh: 2s }"))
+    n.start()
     n.wait_route(True)
     birdc(n.node_bird.sock, "disable", "anyns_service")   # as after a BIRD restart
     n.wait_route(False, timeout=3)
-    # speaker.refresh (10 s by default) re-asserts the state.
-    n.wait_route(True, timeout=15)
+    # speaker.refresh (10 s by default, 2 s here) re-asserts the state.
+    n.wait_route(True, timeout=5)
 
 
 def test_no_flap_under_cpu_load(node):
