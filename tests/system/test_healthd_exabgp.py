@@ -101,10 +101,12 @@ def test_exabgp_api_lines(anynsd, tmp_path):
 # ----------------------------------------------------------- real ExaBGP 4.2
 
 EXABGP = shutil.which("exabgp")
-real_exabgp = pytest.mark.skipif(
-    not EXABGP or not shutil.which("bird") or not can_make_namespaces(),
-    reason="needs ExaBGP (apt-get install exabgp), BIRD 2 (bird2) as the peer, root "
-           "and network namespaces")
+_MISSING = [why for missing, why in (
+    (not EXABGP, "ExaBGP is not installed (apt-get install exabgp)"),
+    (not shutil.which("bird"), "needs BIRD 2 (bird2) as the peer"),
+    (not can_make_namespaces(), "needs root, /dev/net/tun and network namespaces"),
+) if missing]
+real_exabgp = pytest.mark.skipif(bool(_MISSING), reason="; ".join(_MISSING))
 
 EXA_CONF = """process anyns {{
     run {healthd} -c {conf} --exabgp;
