@@ -201,7 +201,8 @@ static void answer_in(struct resp *r, struct ans_answer_ctx *ctx,
 		      const struct ans_zoneset *zs, const struct query *qq,
 		      struct ans_answer_info *info)
 {
-	const struct ans_zone *z = zs ? ans_zoneset_find(zs, ctx->lname) : NULL;
+	const struct ans_zone *z = ans_zoneset_find_labels(zs, ctx->lname, qq->qname_len,
+							   qq->qname_offs, qq->qname_labels);
 	/* The DS RRset of a zone lives in its parent (RFC 4035 §3.1.4.1): when
 	 * we also serve the parent, the parent side answers. */
 	if (z && qq->qtype == ANS_TYPE_DS && ans_name_equal(z->apex, ctx->lname) &&

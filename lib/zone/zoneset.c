@@ -17,15 +17,18 @@
  *    the first hit is the longest match. Suffixes with more labels than the
  *    deepest apex are never probed.
  *
- * Only `apex` of struct ans_zone is read. The hash here is private to this
- * module (it must be computable suffix by suffix, which ans_name_hash()
- * is not); letters are folded so case never matters.
+ * Only `apex` of struct ans_zone is read, once: the set keeps lowercased
+ * copies, so a lookup compares bytes. Answering passes the label offsets
+ * its parser found (ans_zoneset_find_labels), so nothing walks the name
+ * again. The hash here is private to this module (it must be computable
+ * suffix by suffix, which ans_name_hash() is not).
  */
 #include "lib/zone/zoneset.h"
 
 #include <stdlib.h>
+#include <string.h>
 
-#define SMALL_SET 4
+#define SMALL_SET 8
 
 struct slot {
 	uint64_t hash;
@@ -36,6 +39,9 @@ struct ans_zoneset {
 	size_t n;
 	struct ans_zone **zones;
 	unsigned *apex_labels;   /* label count of each apex */
+	const uint8_t **lapex;   /* each apex lowercased, in apex_buf */
+	uint8_t *apex_len;       /* its wire length */
+	uint8_t *apex_buf;
 	unsigned max_labels;     /* deepest apex */
 	struct slot *slots;      /* NULL for small sets */
 	size_t mask;
@@ -92,14 +98,23 @@ static uint64_t name_hash(const uint8_t *name)
 	return hs[0];
 }
 
-/* Returns the index of the zone with this apex, or -1. */
-static long probe(const struct ans_zoneset *zs, uint64_t h, const uint8_t *name)
+/* Whether zone i's apex is the lowercased name of `len` bytes. */
+static bool apex_is(const struct ans_zoneset *zs, size_t i, const uint8_t *name,
+		    size_t len)
+{
+	return zs->apex_len[i] == len && memcmp(zs->lapex[i], name, len) == 0;
+}
+
+/* Returns the index of the zone with this apex (a lowercased name of
+ * `len` bytes), or -1. */
+static long probe(const struct ans_zoneset *zs, uint64_t h, const uint8_t *name,
+		  size_t len)
 {
 	for (size_t i = h & zs->mask;; i = (i + 1) & zs->mask) {
 		const struct slot *s = &zs->slots[i];
 		if (!s->idx1)
 			return -1;
-		if (s->hash == h && ans_name_equal(zs->zones[s->idx1 - 1]->apex, name))
+		if (s->hash == h && apex_is(zs, s->idx1 - 1, name, len))
 			return (long)s->idx1 - 1;
 	}
 }
@@ -114,9 +129,9 @@ static int build_table(struct ans_zoneset *zs)
 		return ANS_ENOMEM;
 	zs->mask = size - 1;
 	for (size_t i = 0; i < zs->n; i++) {
-		const uint8_t *apex = zs->zones[i]->apex;
+		const uint8_t *apex = zs->lapex[i];
 		uint64_t h = name_hash(apex);
-		if (probe(zs, h, apex) >= 0)
+		if (probe(zs, h, apex, zs->apex_len[i]) >= 0)
 			return ANS_EEXIST;
 		size_t k = h & zs->mask;
 		while (zs->slots[k].idx1)
@@ -132,8 +147,31 @@ static int check_distinct(const struct ans_zoneset *zs)
 {
 	for (size_t i = 0; i < zs->n; i++)
 		for (size_t j = 0; j < i; j++)
-			if (ans_name_equal(zs->zones[i]->apex, zs->zones[j]->apex))
+			if (apex_is(zs, j, zs->lapex[i], zs->apex_len[i]))
 				return ANS_EEXIST;
+	return ANS_OK;
+}
+
+/* Lowercased copies of the apexes in one block, so that lookups compare
+ * bytes (the query side is lowercased by the caller). */
+static int copy_apexes(struct ans_zoneset *zs)
+{
+	size_t total = 0;
+	for (size_t i = 0; i < zs->n; i++)
+		total += ans_name_len(zs->zones[i]->apex);
+	zs->apex_buf = malloc(total ? total : 1);
+	zs->lapex = calloc(zs->n ? zs->n : 1, sizeof(*zs->lapex));
+	zs->apex_len = malloc(zs->n ? zs->n : 1);
+	if (!zs->apex_buf || !zs->lapex || !zs->apex_len)
+		return ANS_ENOMEM;
+	uint8_t *p = zs->apex_buf;
+	for (size_t i = 0; i < zs->n; i++) {
+		size_t len = ans_name_copy(p, zs->zones[i]->apex);
+		ans_name_lower(p);
+		zs->lapex[i] = p;
+		zs->apex_len[i] = (uint8_t)len;
+		p += len;
+	}
 	return ANS_OK;
 }
 
@@ -160,7 +198,9 @@ int ans_zoneset_new(struct ans_zoneset **out, struct ans_zone *const *zones,
 		if (zs->apex_labels[i] > zs->max_labels)
 			zs->max_labels = zs->apex_labels[i];
 	}
-	rc = n <= SMALL_SET ? check_distinct(zs) : build_table(zs);
+	rc = copy_apexes(zs);
+	if (rc == ANS_OK)
+		rc = n <= SMALL_SET ? check_distinct(zs) : build_table(zs);
 out:
 	if (rc) {
 		ans_zoneset_free(zs);
@@ -170,8 +210,17 @@ out:
 	return ANS_OK;
 }
 
+/* Offset of the name's suffix of `al` labels (al <= nl). */
+static size_t suffix_at(size_t len, const uint8_t *offs, unsigned nl, unsigned al)
+{
+	return al ? offs[nl - al] : len - 1;
+}
+
+/* Each apex against the name's suffix of as many labels (one memcmp per
+ * zone, the longest match kept): the single-zone server's whole cost. */
 static const struct ans_zone *find_small(const struct ans_zoneset *zs,
-					 const uint8_t *lname, unsigned nl)
+					 const uint8_t *lname, size_t len,
+					 const uint8_t *offs, unsigned nl)
 {
 	const struct ans_zone *best = NULL;
 	unsigned best_labels = 0;
@@ -179,7 +228,8 @@ static const struct ans_zone *find_small(const struct ans_zoneset *zs,
 		unsigned al = zs->apex_labels[i];
 		if (al > nl || (best && al <= best_labels))
 			continue;
-		if (ans_name_equal(ans_name_skip_labels(lname, nl - al), zs->zones[i]->apex)) {
+		size_t off = suffix_at(len, offs, nl, al);
+		if (apex_is(zs, i, lname + off, len - off)) {
 			best = zs->zones[i];
 			best_labels = al;
 		}
@@ -188,31 +238,39 @@ static const struct ans_zone *find_small(const struct ans_zoneset *zs,
 }
 
 static const struct ans_zone *find_hashed(const struct ans_zoneset *zs,
-					  const uint8_t *lname)
+					  const uint8_t *lname, size_t len,
+					  const uint8_t *offs, unsigned nl)
 {
-	uint8_t offs[ANS_NAME_MAX_LABELS];
 	uint64_t hs[ANS_NAME_MAX_LABELS + 1];
-	unsigned nl = ans_name_label_offsets(lname, offs);
 	suffix_hashes(lname, offs, nl, hs);
 	/* Longest suffix first: the first apex found is the nearest one. */
 	unsigned first = nl > zs->max_labels ? nl - zs->max_labels : 0;
 	for (unsigned i = first; i <= nl; i++) {
-		const uint8_t *suffix = i < nl ? lname + offs[i] : ans_name_root;
-		long z = probe(zs, hs[i], suffix);
+		size_t off = i < nl ? offs[i] : len - 1;
+		long z = probe(zs, hs[i], lname + off, len - off);
 		if (z >= 0)
 			return zs->zones[z];
 	}
 	return NULL;
 }
 
-const struct ans_zone *ans_zoneset_find(const struct ans_zoneset *zs,
-					const uint8_t *lname)
+const struct ans_zone *ans_zoneset_find_labels(const struct ans_zoneset *zs,
+					       const uint8_t *lname, size_t len,
+					       const uint8_t *offs, unsigned labels)
 {
 	if (!zs || !zs->n)
 		return NULL;
 	if (!zs->slots)
-		return find_small(zs, lname, ans_name_labels(lname));
-	return find_hashed(zs, lname);
+		return find_small(zs, lname, len, offs, labels);
+	return find_hashed(zs, lname, len, offs, labels);
+}
+
+const struct ans_zone *ans_zoneset_find(const struct ans_zoneset *zs,
+					const uint8_t *lname)
+{
+	uint8_t offs[ANS_NAME_MAX_LABELS];
+	unsigned nl = ans_name_label_offsets(lname, offs);
+	return ans_zoneset_find_labels(zs, lname, ans_name_len(lname), offs, nl);
 }
 
 size_t ans_zoneset_count(const struct ans_zoneset *zs)
@@ -232,6 +290,9 @@ void ans_zoneset_free(struct ans_zoneset *zs)
 	free(zs->slots);
 	free(zs->expired);
 	free(zs->apex_labels);
+	free(zs->lapex);
+	free(zs->apex_len);
+	free(zs->apex_buf);
 	free(zs->zones);
 	free(zs);
 }

@@ -27,6 +27,14 @@ int ans_zoneset_new(struct ans_zoneset **out, struct ans_zone *const *zones,
 const struct ans_zone *ans_zoneset_find(const struct ans_zoneset *zs,
 					const uint8_t *lname);
 
+/* As ans_zoneset_find, for a lowercased name of `len` bytes whose label
+ * offsets (as from ans_name_label_offsets: `labels` of them) the caller
+ * already has, e.g. from parsing: no walk over the name. Thread-safe,
+ * allocation-free. (Added for issue 6.) */
+const struct ans_zone *ans_zoneset_find_labels(const struct ans_zoneset *zs,
+					       const uint8_t *lname, size_t len,
+					       const uint8_t *offs, unsigned labels);
+
 size_t ans_zoneset_count(const struct ans_zoneset *zs);
 struct ans_zone *ans_zoneset_get(const struct ans_zoneset *zs, size_t i);
 

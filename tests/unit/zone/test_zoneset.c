@@ -54,8 +54,10 @@ struct find_case {
 	const char *apex;    /* expected apex text, or NULL for none */
 };
 
+/* Apexes of any case: the set compares lowercased copies. */
 static const char *const apexes[] = {
 	"example.com.", "sub.example.com.", "deep.a.sub.example.com.", "com.",
+	"Mixed.ORG.",
 };
 
 static const struct find_case find_cases[] = {
@@ -73,6 +75,9 @@ static const struct find_case find_cases[] = {
 	{ "org.", NULL },
 	{ ".", NULL },
 	{ "example.com.au.", NULL },
+	{ "www.mixed.org.", "mixed.org." },
+	{ "mixed.org.", "mixed.org." },
+	{ "org.", NULL },
 };
 
 static void check_cases(const struct ans_zoneset *zs, const struct find_case *cases,
@@ -84,6 +89,12 @@ static void check_cases(const struct ans_zoneset *zs, const struct find_case *ca
 		assert_int_equal(ans_name_from_text(q, &len, cases[i].qname,
 						    strlen(cases[i].qname), NULL), ANS_OK);
 		const struct ans_zone *z = ans_zoneset_find(zs, q);
+		/* The answer path's entry, with the parser's label offsets,
+		 * must find the same zone. */
+		uint8_t offs[ANS_NAME_MAX_LABELS];
+		unsigned nl = ans_name_label_offsets(q, offs);
+		if (ans_zoneset_find_labels(zs, q, len, offs, nl) != z)
+			fail_msg("%s: find_labels disagrees with find", cases[i].qname);
 		if (!cases[i].apex) {
 			if (z)
 				fail_msg("%s: found a zone, want none", cases[i].qname);
