@@ -197,25 +197,6 @@ static bool already_added(struct resp *r, const struct ans_rrset *rs)
 	return false;
 }
 
-/* The node holding address records for `target`, when the zone has
- * authoritative data there, or glue below the referral's cut. */
-static const struct ans_node *address_node(const struct ans_zone *z,
-					   const uint8_t *target,
-					   const struct ans_node *cut)
-{
-	uint8_t lname[ANS_NAME_MAX];
-	ans_name_copy(lname, target);
-	ans_name_lower(lname);
-	if (!ans_name_is_sub(lname, z->apex))
-		return NULL;
-	const struct ans_node *n = ans_zone_find(z, lname);
-	if (!n || !(n->flags & ANS_NODE_OCCLUDED))
-		return n;
-	/* Glue is only for referrals; Knot also uses glue found below
-	 * another cut of the zone (a sibling's name server). */
-	return cut ? n : NULL;
-}
-
 /* Returns false when the additional section is full. */
 static bool put_addresses(struct resp *r, const struct ans_node *n, bool required)
 {
@@ -234,21 +215,23 @@ static bool put_addresses(struct resp *r, const struct ans_node *n, bool require
 	return true;
 }
 
+/* The targets' address nodes were resolved when the zone was built
+ * (ans_rrset_addl): nothing is looked up here. Glue (a node below a cut)
+ * is only for referrals; Knot also uses glue found below another cut of
+ * the zone (a sibling's name server). */
 void resp_put_additional(struct resp *r, const struct ans_zone *z,
 			 const struct ans_rrset *rs, const struct ans_node *cut)
 {
-	const uint8_t *p = rs->rdata;
-	for (uint16_t i = 0; i < rs->count && !r->tc; i++) {
-		uint16_t len = ans_get_u16(p);
-		const uint8_t *target = ans_rdata_target(rs->type, p + 2, len);
-		p += 2 + len;
-		if (!target)
+	const uint8_t *e;
+	unsigned n = ans_rrset_addl(rs, &e);
+	for (unsigned i = 0; i < n && !r->tc; i++) {
+		uint32_t v;
+		memcpy(&v, e + 4 * i, 4);
+		if ((v & ANS_ADDL_OCCLUDED) && !cut)
 			continue;
-		const struct ans_node *n = address_node(z, target, cut);
-		if (!n)
-			continue;
-		bool required = cut && ans_name_is_sub(n->owner, cut->owner);
-		if (!put_addresses(r, n, required))
+		/* In-domain glue of the referral: rs is the cut's NS RRset. */
+		bool required = cut && (v & ANS_ADDL_BELOW);
+		if (!put_addresses(r, &z->nodes[(v & ANS_ADDL_NODE) - 1], required))
 			return;
 	}
 }

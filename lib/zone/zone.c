@@ -294,6 +294,13 @@ static void warn_ttl(struct build *bd, const struct brr *r, uint32_t ttl)
 			"using %u", name, type, r->ttl, ttl, ttl);
 }
 
+/* The types whose targets get address records in the additional section
+ * (RFC 1035 §3.3.9 and §3.3.11, RFC 2782). */
+static bool has_addl(uint16_t type)
+{
+	return type == ANS_TYPE_NS || type == ANS_TYPE_MX || type == ANS_TYPE_SRV;
+}
+
 /* Fills one RRset from the records rrs[0..n) (same owner and type, sorted
  * canonically): rdata copied as [u16 rdlen][rdata] in canonical order, TTL
  * and source of the earliest added record. */
@@ -312,9 +319,14 @@ static int make_rrset(struct build *bd, struct ans_rrset *rs,
 		if (rrs[i].seq < rrs[first].seq)
 			first = i;
 	}
-	uint8_t *p = ans_arena_alloc_bytes(&bd->m->arena, len);
+	/* NS, MX and SRV rdata is followed by its additional-section block
+	 * (ans_rrset_addl): a count and up to one entry per record, filled
+	 * by link_additional() once the index exists. */
+	size_t extra = has_addl(rrs[0].type) ? 4 + 4 * n : 0;
+	uint8_t *p = ans_arena_alloc_bytes(&bd->m->arena, len + extra);
 	if (!p)
 		return ANS_ENOMEM;
+	memset(p + len, 0, extra);
 	*rs = (struct ans_rrset){
 		.type = rrs[0].type, .count = (uint16_t)n, .ttl = rrs[first].ttl,
 		.rdata_len = (uint32_t)len, .rdata = p,
@@ -426,6 +438,62 @@ static void set_flags(struct ans_zone *z)
 		n->flags |= f;
 	}
 	z->apex_node = ans_zone_find(z, z->apex);
+}
+
+/* The additional-section entry of one rdata target of rs (owned by
+ * `owner`), or 0 when the zone holds no address records for it. */
+static uint32_t addl_entry(const struct ans_zone *z, const struct ans_node *owner,
+			   const uint8_t *target)
+{
+	uint8_t lname[ANS_NAME_MAX];
+	ans_name_copy(lname, target);
+	ans_name_lower(lname);
+	if (!ans_name_is_sub(lname, z->apex))
+		return 0;
+	const struct ans_node *t = ans_zone_find(z, lname);
+	if (!t || (!ans_node_rrset(t, ANS_TYPE_A) && !ans_node_rrset(t, ANS_TYPE_AAAA)))
+		return 0;
+	uint32_t v = (uint32_t)(t - z->nodes) + 1;
+	if (t->flags & ANS_NODE_OCCLUDED)
+		v |= ANS_ADDL_OCCLUDED;
+	if (ans_name_is_sub(t->owner, owner->owner))
+		v |= ANS_ADDL_BELOW;
+	return v;
+}
+
+/* Resolves, once per snapshot, the targets of every NS, MX and SRV RRset
+ * to the nodes holding their A/AAAA records, in rdata order, so that an
+ * answer adds them without copying, lowercasing or hashing a name. */
+static void link_additional(struct ans_zone *z)
+{
+	for (size_t i = 0; i < z->node_count; i++) {
+		const struct ans_node *n = &z->nodes[i];
+		for (uint16_t k = 0; k < n->rrset_count; k++) {
+			const struct ans_rrset *rs = &n->rrsets[k];
+			if (!has_addl(rs->type))
+				continue;
+			uint8_t *block = (uint8_t *)rs->rdata + rs->rdata_len;
+			const uint8_t *p = rs->rdata;
+			uint32_t count = 0;
+			for (uint16_t r = 0; r < rs->count; r++) {
+				uint16_t len = ans_get_u16(p);
+				const uint8_t *t = ans_rdata_target(rs->type, p + 2, len);
+				uint32_t v = t ? addl_entry(z, n, t) : 0;
+				p += 2 + len;
+				if (v)
+					memcpy(block + 4 + 4 * count++, &v, 4);
+			}
+			memcpy(block, &count, 4);
+		}
+	}
+}
+
+unsigned ans_rrset_addl(const struct ans_rrset *rs, const uint8_t **entries)
+{
+	uint32_t count;
+	memcpy(&count, rs->rdata + rs->rdata_len, 4);
+	*entries = rs->rdata + rs->rdata_len + 4;
+	return count;
 }
 
 /* Bounded length of a wire name inside rdata; 0 when it runs off the end. */
@@ -657,9 +725,12 @@ static int build_snapshot(struct build *bd)
 		err = layout_nodes(bd);
 	if (!err)
 		err = ans_zone_index_build(z, &bd->m->arena);
+	if (!err && z->node_count > ANS_ADDL_NODE)
+		err = ANS_ELIMIT;   /* node numbers must fit the entries */
 	if (err)
 		return err;
 	set_flags(z);
+	link_additional(z);
 	z->serial = soa_field(z, 0);
 	err = build_soa_wire(bd->m);
 	if (err)

@@ -117,6 +117,22 @@ const struct ans_node *ans_zone_find_hashed(const struct ans_zone *z,
 /* The RRset of `type` at a node, or NULL. */
 const struct ans_rrset *ans_node_rrset(const struct ans_node *n, uint16_t type);
 
+/* Additional-section data (RFC 1034 §3.6, RFC 1035 §3.3.9/§3.3.11, RFC
+ * 2782) of an NS, MX or SRV RRset of a snapshot's node, resolved when the
+ * snapshot was built: for each record in rdata order whose target is in the
+ * zone and holds A or AAAA records, one entry. Only for RRsets of those
+ * three types taken from a finished snapshot (the data sits beside their
+ * rdata). Returns the count; *entries points at that many native-endian
+ * u32 (read them with memcpy): node index + 1 in the low
+ * bits (ANS_ADDL_NODE), ANS_ADDL_OCCLUDED when that node is below a cut or
+ * DNAME (glue: only referrals use it), ANS_ADDL_BELOW when it is at or
+ * below the RRset's owner (in-domain glue of a delegation). Added for
+ * issue 6. */
+#define ANS_ADDL_NODE 0x3fffffffu
+#define ANS_ADDL_BELOW (1u << 30)
+#define ANS_ADDL_OCCLUDED (1u << 31)
+unsigned ans_rrset_addl(const struct ans_rrset *rs, const uint8_t **entries);
+
 /* Iterating the RRs of an RRset:
  *     const uint8_t *p = rs->rdata;
  *     for (i = 0; i < rs->count; i++) { len = ans_get_u16(p); rd = p + 2; p += 2 + len; } */

@@ -245,6 +245,102 @@ static void test_many_names(void **state)
 	ans_zone_free(z);
 }
 
+static void add_mx(struct ans_zone_builder *b, const char *owner, uint16_t pref,
+		   const char *target)
+{
+	uint8_t rd[2 + ANS_NAME_MAX];
+	const uint8_t *t = wname(target);
+	ans_put_u16(rd, pref);
+	memcpy(rd + 2, t, ans_name_len(t));
+	add(b, owner, ANS_TYPE_MX, 3600, rd, 2 + ans_name_len(t), 1);
+}
+
+static void add_srv(struct ans_zone_builder *b, const char *owner, const char *target)
+{
+	uint8_t rd[6 + ANS_NAME_MAX] = { 0, 1, 0, 2, 0, 53 };
+	const uint8_t *t = wname(target);
+	memcpy(rd + 6, t, ans_name_len(t));
+	add(b, owner, ANS_TYPE_SRV, 3600, rd, 6 + ans_name_len(t), 1);
+}
+
+/* The additional-section entries resolved at build time: per RRset, the
+ * address nodes of its in-zone targets in rdata (canonical) order, with
+ * the glue flags; targets outside the zone, without a node or without
+ * A/AAAA get no entry. */
+static const struct {
+	const char *owner;
+	uint16_t type;
+	const char *entries;   /* "name flags;..." (flags: o occluded, b below) */
+} addl_cases[] = {
+	{ "example.com.", ANS_TYPE_NS, "ns1.example.com. b;" },
+	{ "sub.example.com.", ANS_TYPE_NS,
+	  "ns.sib.example.com. o;ns.sub.example.com. ob;ns1.example.com. -;" },
+	{ "sib.example.com.", ANS_TYPE_NS, "ns.sib.example.com. ob;" },
+	{ "mail.example.com.", ANS_TYPE_MX, "v6.example.com. -;v6.example.com. -;" },
+	{ "_dns._udp.example.com.", ANS_TYPE_SRV, "ns1.example.com. -;" },
+};
+
+static struct ans_zone *build_addl_zone(void)
+{
+	struct ans_zone_builder *b;
+	assert_int_equal(ans_zone_builder_new(&b, wname("example.com.")), ANS_OK);
+	add_name_rr(b, "example.com.", ANS_TYPE_NS, "ns1.example.com.");
+	add_name_rr(b, "example.com.", ANS_TYPE_NS, "ns.example.net.");
+	add_a(b, "ns1.example.com.", 1, 3600, 1);
+	add_name_rr(b, "sub.example.com.", ANS_TYPE_NS, "NS.sub.example.com.");
+	add_name_rr(b, "sub.example.com.", ANS_TYPE_NS, "ns1.example.com.");
+	add_name_rr(b, "sub.example.com.", ANS_TYPE_NS, "ns.sib.example.com.");
+	add_name_rr(b, "sub.example.com.", ANS_TYPE_NS, "nowhere.example.com.");
+	add_a(b, "ns.sub.example.com.", 2, 3600, 1);
+	add_name_rr(b, "sib.example.com.", ANS_TYPE_NS, "ns.sib.example.com.");
+	static const uint8_t v6[16] = { 0x20, 0x01, 0x0d, 0xb8, [15] = 1 };
+	add(b, "ns.sib.example.com.", ANS_TYPE_AAAA, 3600, v6, 16, 1);
+	add(b, "v6.example.com.", ANS_TYPE_AAAA, 3600, v6, 16, 1);
+	add_a(b, "txt-only.example.com.", 3, 3600, 1);
+	add_mx(b, "mail.example.com.", 10, "v6.example.com.");
+	add_mx(b, "mail.example.com.", 20, "mx.example.org.");
+	add_mx(b, "mail.example.com.", 30, "V6.example.com.");
+	add_mx(b, "mail.example.com.", 40, "ent.x.example.com.");
+	add_a(b, "a.ent.x.example.com.", 4, 3600, 1);
+	add_srv(b, "_dns._udp.example.com.", "ns1.example.com.");
+	struct ans_zone *z;
+	assert_int_equal(ans_zone_builder_finish(b, NULL, &z), ANS_OK);
+	return z;
+}
+
+static void test_additional_links(void **state)
+{
+	(void)state;
+	struct ans_zone *z = build_addl_zone();
+	for (size_t c = 0; c < sizeof(addl_cases) / sizeof(addl_cases[0]); c++) {
+		const struct ans_node *n = ans_zone_find(z, wname(addl_cases[c].owner));
+		assert_non_null(n);
+		const struct ans_rrset *rs = ans_node_rrset(n, addl_cases[c].type);
+		assert_non_null(rs);
+		const uint8_t *e;
+		unsigned count = ans_rrset_addl(rs, &e);
+		char got[4096] = "";
+		for (unsigned i = 0; i < count; i++) {
+			uint32_t v;
+			char text[ANS_NAME_TEXT_MAX];
+			memcpy(&v, e + 4 * i, 4);
+			assert_true((v & ANS_ADDL_NODE) >= 1 &&
+				    (v & ANS_ADDL_NODE) <= z->node_count);
+			const struct ans_node *t = &z->nodes[(v & ANS_ADDL_NODE) - 1];
+			assert_true(ans_name_to_text(t->owner, text, sizeof(text)) > 0);
+			const char *flags = (v & ANS_ADDL_OCCLUDED) ?
+				(v & ANS_ADDL_BELOW ? "ob" : "o") :
+				(v & ANS_ADDL_BELOW ? "b" : "-");
+			snprintf(got + strlen(got), sizeof(got) - strlen(got), "%s %s;",
+				 text, flags);
+		}
+		if (strcmp(got, addl_cases[c].entries) != 0)
+			fail_msg("%s type %u: got \"%s\", want \"%s\"", addl_cases[c].owner,
+				 addl_cases[c].type, got, addl_cases[c].entries);
+	}
+	ans_zone_free(z);
+}
+
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
@@ -253,6 +349,7 @@ int main(void)
 		cmocka_unit_test(test_misses),
 		cmocka_unit_test(test_empty_and_meta),
 		cmocka_unit_test(test_many_names),
+		cmocka_unit_test(test_additional_links),
 	};
 	return cmocka_run_group_tests(tests, NULL, NULL);
 }
