@@ -66,9 +66,8 @@ size_t worker_answer(struct worker *w, const struct ans_zoneset *zs,
 		     const struct sockaddr *peer, uint8_t *out, size_t out_size,
 		     struct xfr_job **job)
 {
-	struct ans_answer_info info;
+	struct ans_answer_info info;   /* cleared by ans_answer() */
 	size_t len = 0;
-	memset(&info, 0, sizeof(info));
 	if (ans_answer(&w->actx, &w->srv->answer_conf, zs, q, q_len, tr, out,
 		       out_size, &len, &info) != ANS_OK)
 		return 0;
