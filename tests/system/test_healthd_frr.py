@@ -264,9 +264,9 @@ def test_frr_announce_withdraw_drain_and_fail_closed(frr_node):
     n.log.write_bytes(b"")
     n.start()
     t0 = time.monotonic()
-    while "frr, announce" not in n.logtext():
+    while "-> up" not in n.logtext():          # logged when rise passed, before vtysh
         assert time.monotonic() - t0 < 5, n.logtext()
-        assert not n.peer_route() or "frr, announce" in n.logtext(), (
+        assert not n.peer_route() or "-> up" in n.logtext(), (
             "route back before rise:\n" + n.logtext())
         time.sleep(0.003)
     n.wait_route(True, timeout=3)
