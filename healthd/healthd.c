@@ -18,6 +18,7 @@
 #include "healthd/healthd.h"
 
 #include <errno.h>
+#include <net/if.h>
 #include <signal.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -57,6 +58,7 @@ static int ensure_tun(struct hd_daemon *d)
 	if (d->tun_fd >= 0 || !tun_wanted(d))
 		return ANS_OK;
 	int fd = hd_failclosed_open(tun);
+	d->tun_rc = fd < 0 ? fd : ANS_OK;
 	if (fd < 0) {
 		hd_log(HD_LOG_ERROR, "tun %s, create failed (%s)", tun, ans_strerror(fd));
 		return fd;
@@ -256,6 +258,21 @@ static int start_probes(struct hd_daemon *d)
 	return ANS_OK;
 }
 
+/*
+ * Our device must not exist before we make it: if it does, a live
+ * anyns-healthd holds it (a second instance must fail before its start-up
+ * withdrawal takes the first one's route away), or it is persistent and
+ * would not vanish with us (no fail-closed). Both are start-up errors.
+ */
+static int check_tun_free(struct hd_daemon *d)
+{
+	if (!tun_wanted(d) || if_nametoindex(d->conf->healthd.tun) == 0)
+		return ANS_OK;
+	hd_log(HD_LOG_ERROR, "tun %s, exists already (another anyns-healthd running, "
+	       "or a persistent device that would outlive us)", d->conf->healthd.tun);
+	return ANS_EEXIST;
+}
+
 int hd_daemon_start(struct hd_daemon *d, struct hd_conf *c, bool exabgp)
 {
 	memset(d, 0, sizeof(*d));
@@ -272,14 +289,17 @@ int hd_daemon_start(struct hd_daemon *d, struct hd_conf *c, bool exabgp)
 		rc = open_signals(d);
 	if (rc != ANS_OK)
 		return rc;
+	rc = check_tun_free(d);
+	if (rc != ANS_OK)
+		return rc;
 	hd_speaker_init(&d->speaker, c);
 	snprintf(d->policy.reason, sizeof(d->policy.reason), "starting");
 	d->wanted = HD_ACTION_WITHDRAW;
 	apply(d, false);                   /* withdraw first, then the tun */
 	/* A tun that cannot be made (no CAP_NET_ADMIN) is a start-up error; when
 	 * the speaker did not answer, the device waits for its first success. */
-	if (d->applied && tun_wanted(d) && d->tun_fd < 0)
-		return ensure_tun(d);
+	if (d->applied && d->tun_rc != ANS_OK)
+		return d->tun_rc;
 	if (exabgp) {
 		d->stdin_io = (struct hd_io){ .fd = STDIN_FILENO, .fn = on_stdin, .arg = d };
 		if (hd_loop_watch(&d->loop, &d->stdin_io, EPOLLIN) != ANS_OK)

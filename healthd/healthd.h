@@ -38,13 +38,14 @@ struct hd_daemon {
 	uint64_t announces, withdraws, speaker_failures;
 	struct hd_timer retry, refresh, policy_timer;
 	int tun_fd;
+	int tun_rc;                    /* the last attempt to create it */
 	struct hd_io signal_io, control_io, metrics_io, stdin_io;
 	struct hd_transition history[HD_HISTORY];
 	unsigned history_count;        /* total; the ring keeps the last HD_HISTORY */
 	int64_t started_ms;
 };
 
-/* Sets everything up (tun, speaker withdrawn, probes, sockets). Errors are
+/* Sets everything up (speaker withdrawn, then tun, probes, sockets). Errors are
  * logged; returns -errno / ANS_* on failure. */
 int hd_daemon_start(struct hd_daemon *d, struct hd_conf *c, bool exabgp) ANS_WUR;
 /* Runs until SIGTERM/SIGINT, then withdraws and frees. */

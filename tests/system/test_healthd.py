@@ -387,6 +387,30 @@ def test_restarted_healthd_does_not_reannounce_before_rise(node):
     assert log.index("bird, withdraw") < log.index("tun %s, created" % n.tun)
 
 
+def test_second_instance_fails_without_withdrawing(node):
+    """A second healthd started by mistake must not take the running one's
+    route away: its tun device exists, so it stops before its start-up
+    withdrawal."""
+    n = node().start()
+    n.wait_route(True)
+    peer = BirdCtl(n.peer_bird.sock)
+    try:
+        before = peer.cmd("show protocols all node")
+        r = subprocess.run([str(HEALTHD), "-c", str(n.conf)], capture_output=True,
+                           text=True, timeout=10)
+        assert r.returncode == 1
+        assert "tun %s, exists already" % n.tun in r.stderr, r.stderr
+        assert "withdraw" not in r.stderr
+        time.sleep(0.2)
+        assert peer.has_route()
+        withdraws = [line for line in peer.cmd("show protocols all node")
+                     if "Import withdraws" in line]
+        assert withdraws == [line for line in before if "Import withdraws" in line]
+    finally:
+        peer.close()
+    assert n.proc.poll() is None and n.status()["state"] == "up"
+
+
 def test_frozen_bird_does_not_hang_healthd(node):
     n = node().start()
     n.wait_route(True)
