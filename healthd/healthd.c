@@ -25,6 +25,7 @@
 #include <string.h>
 #include <sys/epoll.h>
 #include <sys/signalfd.h>
+#include <time.h>
 #include <unistd.h>
 
 #include "healthd/failclosed.h"
@@ -266,8 +267,17 @@ static int start_probes(struct hd_daemon *d)
  */
 static int check_tun_free(struct hd_daemon *d)
 {
-	if (!tun_wanted(d) || if_nametoindex(d->conf->healthd.tun) == 0)
+	if (!tun_wanted(d))
 		return ANS_OK;
+	/* A killed instance's device goes when the kernel has closed its
+	 * descriptors, a few ms after the kill: a restart right behind a kill
+	 * waits for that, up to a second. */
+	for (int i = 0; i < 100; i++) {
+		if (if_nametoindex(d->conf->healthd.tun) == 0)
+			return ANS_OK;
+		struct timespec ts = { 0, 10 * 1000000 };
+		nanosleep(&ts, NULL);
+	}
 	hd_log(HD_LOG_ERROR, "tun %s, exists already (another anyns-healthd running, "
 	       "or a persistent device that would outlive us)", d->conf->healthd.tun);
 	return ANS_EEXIST;

@@ -6,12 +6,14 @@ routing table shows what the rest of the Internet would see. anynsd is real.
 Each failure case measures, from the event to the route's disappearance in
 the PEER's table, the withdraw time and prints it (pytest -s shows it).
 """
+import fcntl
 import json
 import os
 import random
 import re
 import signal
 import socket
+import struct
 import subprocess
 import time
 import urllib.request
@@ -409,6 +411,35 @@ def test_second_instance_fails_without_withdrawing(node):
     finally:
         peer.close()
     assert n.proc.poll() is None and n.status()["state"] == "up"
+
+
+def hold_tun(name):
+    """Creates tun device `name` (non-persistent) as a dying healthd still
+    holds its own; returns the descriptor that keeps it."""
+    fd = os.open("/dev/net/tun", os.O_RDWR)
+    fcntl.ioctl(fd, 0x400454ca, struct.pack("16sH", name.encode(), 0x0001 | 0x1000))
+    return fd                                    # TUNSETIFF, IFF_TUN | IFF_NO_PI
+
+
+def test_restart_right_behind_a_sigkill(node):
+    """A killed instance's tun device goes a few ms after the kill; a new
+    instance started in that moment waits for it (up to 1 s) instead of
+    refusing to start. The test holds the name for 300 ms to make that
+    moment long."""
+    n = node().start()
+    n.wait_route(True)
+    n.proc.kill()
+    n.proc.wait()
+    n.wait_route(False, timeout=5)
+    fd = hold_tun(n.tun)
+    try:
+        n.start()
+        time.sleep(0.3)
+        assert n.proc.poll() is None, n.logtext()
+    finally:
+        os.close(fd)
+    n.wait_route(True, timeout=10)
+    assert "exists already" not in n.logtext()
 
 
 def test_frozen_bird_does_not_hang_healthd(node):
