@@ -16,6 +16,16 @@ static int set_int(int fd, int level, int opt, int value)
 	return setsockopt(fd, level, opt, &value, sizeof(value)) == 0 ? ANS_OK : -errno;
 }
 
+static bool is_wildcard(const struct conf_addr *addr)
+{
+	if (addr->ss.ss_family == AF_INET6) {
+		const struct sockaddr_in6 *a = (const struct sockaddr_in6 *)&addr->ss;
+		return IN6_IS_ADDR_UNSPECIFIED(&a->sin6_addr);
+	}
+	const struct sockaddr_in *a = (const struct sockaddr_in *)&addr->ss;
+	return a->sin_addr.s_addr == htonl(INADDR_ANY);
+}
+
 static int configure(int fd, const struct conf_addr *addr, int type)
 {
 	int rc = set_int(fd, SOL_SOCKET, SO_REUSEPORT, 1);
@@ -23,8 +33,11 @@ static int configure(int fd, const struct conf_addr *addr, int type)
 	 * listed separately, as in Knot and NSD. */
 	if (rc == ANS_OK && addr->ss.ss_family == AF_INET6)
 		rc = set_int(fd, IPPROTO_IPV6, IPV6_V6ONLY, 1);
-	/* UDP answers go out from the query's destination (net/udp.c). */
-	if (rc == ANS_OK && type == SOCK_DGRAM)
+	/* UDP answers go out from the query's destination (net/udp.c). A
+	 * socket bound to one address answers from it anyway: there the
+	 * kernel builds no control message per packet and udp.c sends none
+	 * (as Knot does). */
+	if (rc == ANS_OK && type == SOCK_DGRAM && is_wildcard(addr))
 		rc = addr->ss.ss_family == AF_INET6
 		     ? set_int(fd, IPPROTO_IPV6, IPV6_RECVPKTINFO, 1)
 		     : set_int(fd, IPPROTO_IP, IP_PKTINFO, 1);
