@@ -3,7 +3,9 @@
  * lib/zone/name_rank.c: ranks agree with ans_name_cmp() (RFC 4034 §6.1) on
  * every pair of a table of awkward names (bytes 0, 1, 2 and 0xff, letter
  * case, labels that are prefixes of others, parents and children) and of
- * 2,000 generated names.
+ * 2,000 generated names; and of names under one long apex with long
+ * labels, where the 8 bytes past the common prefix often tie and the whole
+ * keys decide (the radix sort's tie runs).
  */
 #include <setjmp.h>
 #include <stdarg.h>
@@ -87,6 +89,38 @@ static void test_generated(void **state)
 	check_pairs(names, N);
 }
 
+/* Under one apex, labels of 1-12 bytes from a tiny alphabet: many names
+ * share their first 8 bytes past the apex, and some repeat. */
+static void test_generated_under_apex(void **state)
+{
+	(void)state;
+	enum { N = 1500 };
+	static const uint8_t apex[] = "\004zone\007example\000";
+	static uint8_t wire[N][ANS_NAME_MAX];
+	static const uint8_t alphabet[] = { 0, 1, 'a', 'A', 'b' };
+	const uint8_t *names[N];
+	unsigned seed = 7;
+	for (size_t i = 0; i < N; i++) {
+		size_t pos = 0;
+		seed = seed * 1103515245u + 12345u;
+		unsigned labels = (seed >> 16) % 3;
+		for (unsigned l = 0; l < labels; l++) {
+			seed = seed * 1103515245u + 12345u;
+			unsigned len = 1 + (seed >> 16) % 12;
+			wire[i][pos++] = (uint8_t)len;
+			for (unsigned c = 0; c < len; c++) {
+				seed = seed * 1103515245u + 12345u;
+				unsigned r = (seed >> 16) % 16;
+				/* mostly 'a': long shared prefixes */
+				wire[i][pos++] = r < 11 ? 'a' : alphabet[r % sizeof(alphabet)];
+			}
+		}
+		memcpy(wire[i] + pos, apex, sizeof(apex));
+		names[i] = wire[i];
+	}
+	check_pairs(names, N);
+}
+
 static void test_key(void **state)
 {
 	(void)state;
@@ -104,6 +138,7 @@ int main(void)
 	const struct CMUnitTest tests[] = {
 		cmocka_unit_test(test_table),
 		cmocka_unit_test(test_generated),
+		cmocka_unit_test(test_generated_under_apex),
 		cmocka_unit_test(test_key),
 	};
 	return cmocka_run_group_tests(tests, NULL, NULL);
