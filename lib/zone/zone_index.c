@@ -3,12 +3,15 @@
  * DOC: the name index of a zone snapshot
  *
  * An open-addressing hash table (linear probing, load factor at most 1/2)
- * from lowercased wire owner names to node indices. A slot holds the upper
- * 32 bits of the name's hash as a tag and the node index plus one (0 marks
- * an empty slot), 8 bytes, so a probe sequence stays in one or two cache
- * lines and the owner bytes are compared only when the tag matches. The
- * owner lengths sit in a side array so that comparing never reads past the
- * shorter name.
+ * from lowercased wire owner names to node indices. A slot is one u32: the
+ * node index plus one in the low bits (as many as the node count needs; 0
+ * marks an empty slot) and, in the bits left over, a tag from the upper
+ * half of the name's hash, so a probe sequence stays in one cache line
+ * and the owner bytes are compared only when the tag matches (a 600k-node
+ * zone keeps a 12-bit tag: one false match in 4096 probes). 4 bytes a slot
+ * instead of 8 halves the index (16.8 -> 8.4 MB for the 1M-record bench
+ * zone) at the same probe counts. The owner lengths sit in a side array
+ * so that comparing never reads past the shorter name.
  *
  * Why a hash and not a tree: answering walks from the query name up to the
  * zone apex looking for the closest encloser; with every ancestor present
@@ -23,16 +26,26 @@
 
 #include "lib/zone/zone_priv.h"
 
-struct slot {
-	uint32_t tag;
-	uint32_t node1;   /* node index + 1; 0: empty */
-};
-
 struct ans_zone_index {
 	size_t mask;
-	struct slot *slots;
-	uint8_t *lens;    /* owner length of each node */
+	uint32_t node_mask;   /* low bits of a slot: node index + 1; 0: empty */
+	uint32_t *slots;      /* the other bits: the tag */
+	uint8_t *lens;        /* owner length of each node */
 };
+
+/* The slot bits that hold node numbers up to `count` (index + 1). */
+static uint32_t node_bits_mask(size_t count)
+{
+	uint32_t m = 1;
+	while (m < count)
+		m = m << 1 | 1;
+	return m;
+}
+
+static uint32_t tag_of(const struct ans_zone_index *ix, uint64_t h)
+{
+	return (uint32_t)(h >> 32) & ~ix->node_mask;
+}
 
 int ans_zone_index_build(struct ans_zone *z, struct ans_arena *arena)
 {
@@ -42,22 +55,22 @@ int ans_zone_index_build(struct ans_zone *z, struct ans_arena *arena)
 	while (size < 2 * z->node_count)
 		size *= 2;
 	struct ans_zone_index *ix = ans_arena_alloc(arena, sizeof(*ix));
-	struct slot *slots = ans_arena_alloc(arena, size * sizeof(*slots));
+	uint32_t *slots = ans_arena_alloc(arena, size * sizeof(*slots));
 	uint8_t *lens = ans_arena_alloc_bytes(arena, z->node_count + 1);
 	if (!ix || !slots || !lens)
 		return ANS_ENOMEM;
 	memset(slots, 0, size * sizeof(*slots));
 	ix->mask = size - 1;
+	ix->node_mask = node_bits_mask(z->node_count);
 	ix->slots = slots;
 	ix->lens = lens;
 	for (size_t i = 0; i < z->node_count; i++) {
 		const uint8_t *owner = z->nodes[i].owner;
 		uint64_t h = ans_name_shash_final(ans_name_shash(owner));
 		size_t s = h & ix->mask;
-		while (slots[s].node1)
+		while (slots[s])
 			s = (s + 1) & ix->mask;
-		slots[s] = (struct slot){ .tag = (uint32_t)(h >> 32),
-					  .node1 = (uint32_t)i + 1 };
+		slots[s] = tag_of(ix, h) | (uint32_t)(i + 1);
 		lens[i] = (uint8_t)ans_name_len(owner);
 	}
 	z->index = ix;
@@ -70,11 +83,10 @@ const struct ans_node *ans_zone_find_hashed(const struct ans_zone *z,
 {
 	const struct ans_zone_index *ix = z->index;
 	uint64_t h = ans_name_shash_final(state);
-	uint32_t tag = (uint32_t)(h >> 32);
-	for (size_t s = h & ix->mask; ix->slots[s].node1; s = (s + 1) & ix->mask) {
-		const struct slot *sl = &ix->slots[s];
-		size_t i = sl->node1 - 1;
-		if (sl->tag == tag && ix->lens[i] == len &&
+	uint32_t tag = tag_of(ix, h), v;
+	for (size_t s = h & ix->mask; (v = ix->slots[s]) != 0; s = (s + 1) & ix->mask) {
+		size_t i = (v & ix->node_mask) - 1;
+		if ((v & ~ix->node_mask) == tag && ix->lens[i] == len &&
 		    memcmp(z->nodes[i].owner, lname, len) == 0)
 			return &z->nodes[i];
 	}
