@@ -87,6 +87,10 @@ bool resp_put_required_ttl(struct resp *r, int sec, const uint8_t *owner,
  * below that cut is used and its absence for lack of space sets TC. */
 void resp_put_additional(struct resp *r, const struct ans_zone *z,
 			 const struct ans_rrset *rs, const struct ans_node *cut);
+/* The referral of `cut` (authority NS + additional) from its ready block
+ * when it gives the same bytes; false when the slow way must write it. */
+bool resp_put_referral_fast(struct resp *r, const struct ans_node *cut,
+			    const struct ans_rrset *ns);
 /* The apex SOA in the authority section with the negative TTL
  * (RFC 2308 §3). */
 bool resp_put_soa(struct resp *r, const struct ans_zone *z);

@@ -130,6 +130,10 @@ static int referral(struct resp *r,
 	 * collected earlier keeps the answer authoritative, as in Knot. */
 	if (r->count[SEC_ANSWER] == 0)
 		r->flags &= (uint16_t)~QFLAG_AA;
+	if (resp_put_referral_fast(r, cut, ns)) {
+		r->addl_count = 0;
+		return STOP;
+	}
 	if (resp_put_required(r, SEC_AUTHORITY, cut->owner, ns)) {
 		r->addl_count = 0;
 		want_additional(r, ns);

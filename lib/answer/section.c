@@ -187,6 +187,49 @@ bool resp_put_soa(struct resp *r, const struct ans_zone *z)
 	return resp_put_required_ttl(r, SEC_AUTHORITY, z->apex, soa, ttl);
 }
 
+static bool label_in(const uint8_t *label, const uint8_t *list, unsigned n)
+{
+	for (unsigned i = 0; i < n; i++, list += list[0] + 1u)
+		if (label_eq(label, list))
+			return true;
+	return false;
+}
+
+/* A referral from the cut's ready block (ans_rrset_referral, built by
+ * lib/zone/zone_referral.c the way this file writes one) when nothing but
+ * the question is in the message and the question ends in the cut's exact
+ * bytes: every pointer moves by the question's extra length. Same bytes as
+ * resp_put_required + resp_put_additional; false when it does not apply
+ * (other names written, case or labels that give the compressor another
+ * match, no room: the slow way then truncates as it should). */
+bool resp_put_referral_fast(struct resp *r, const struct ans_node *cut,
+			    const struct ans_rrset *ns)
+{
+	struct ans_referral_wire t;
+	if (r->tc || r->w.err || r->compr->count != 1 || r->compr_question != 1 ||
+	    r->w.pos != r->question_end || r->added_count || !ans_rrset_referral(ns, &t))
+		return false;
+	size_t cut_len = ans_name_len(cut->owner);
+	const uint8_t *adj;
+	if (!qname_apex_split(r->qname, r->qname_len, cut->owner, cut_len, &adj) ||
+	    (adj && label_in(adj, t.labels, t.nlabels)) || t.len > r->w.len - r->w.pos)
+		return false;
+	uint8_t *p = r->w.base + r->w.pos;
+	uint16_t delta = (uint16_t)(r->qname_len - cut_len);
+	memcpy(p, t.rr, t.len);
+	for (unsigned i = 0; i < t.nptr; i++) {
+		uint8_t *at = p + ans_get_u16(t.ptr_at + 2 * i);
+		ans_put_u16(at, (uint16_t)(ans_get_u16(at) + delta));
+	}
+	struct ans_compr *c = r->compr;
+	for (unsigned i = 0; i < t.ncompr && c->count < ANS_COMPR_MAX; i++)
+		c->offs[c->count++] = (uint16_t)(ans_get_u16(t.compr + 2 * i) + delta);
+	r->w.pos += t.len;
+	r->count[SEC_AUTHORITY] = (uint16_t)(r->count[SEC_AUTHORITY] + t.nauth);
+	r->count[SEC_ADDITIONAL] = (uint16_t)(r->count[SEC_ADDITIONAL] + t.naddl);
+	return true;
+}
+
 static bool already_added(struct resp *r, const struct ans_rrset *rs)
 {
 	for (unsigned i = 0; i < r->added_count; i++)

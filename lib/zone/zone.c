@@ -324,6 +324,8 @@ static int make_rrset(struct build *bd, struct ans_rrset *rs,
 	 * (ans_rrset_addl): a count and up to one entry per record, filled
 	 * by link_additional() once the index exists. */
 	size_t extra = has_addl(rrs[0].type) ? 4 + 4 * n : 0;
+	if (rrs[0].type == ANS_TYPE_NS)
+		extra += sizeof(void *);   /* referral block (zone_referral.c) */
 	uint8_t *p = ans_arena_alloc_bytes(&bd->m->arena, len + extra);
 	if (!p)
 		return ANS_ENOMEM;
@@ -732,6 +734,9 @@ static int build_snapshot(struct build *bd)
 		return err;
 	set_flags(z);
 	link_additional(z);
+	err = ans_zone_referrals_build(z, &bd->m->arena);
+	if (err)
+		return err;
 	z->serial = soa_field(z, 0);
 	err = build_soa_wire(bd->m);
 	if (err)

@@ -133,6 +133,28 @@ const struct ans_rrset *ans_node_rrset(const struct ans_node *n, uint16_t type);
 #define ANS_ADDL_OCCLUDED (1u << 31)
 unsigned ans_rrset_addl(const struct ans_rrset *rs, const uint8_t **entries);
 
+/* A referral from a zone cut as one ready block (issue 6): the cut's NS
+ * RRset in the authority section and its additional section (RFC 1034
+ * §4.3.2 3b), written as they would be after a question equal to the cut
+ * with nothing else in the compression table, so the question sits at 12
+ * and the block at 12 + cut length + 4. For a question of the same zone
+ * that ends in the cut's exact bytes and has q more bytes, the block is the
+ * same with every pointer (at ptr_at[]) moved by q, and the compression
+ * entries (compr[], message offsets) too, unless the question's label next
+ * to the cut equals one of labels[] (the labels next to the cut of names
+ * written in the block): then the compressor would find a longer match.
+ * Filled from the NS RRset of a delegation node of a finished snapshot;
+ * false when the cut has none (block too big, or not a delegation). */
+struct ans_referral_wire {
+	const uint8_t *rr;
+	uint16_t len, nauth, naddl;
+	uint8_t nptr, ncompr, nlabels;
+	const uint8_t *ptr_at;    /* nptr big-endian u16 */
+	const uint8_t *compr;     /* ncompr big-endian u16 */
+	const uint8_t *labels;    /* nlabels labels, [len][bytes] each */
+};
+bool ans_rrset_referral(const struct ans_rrset *ns, struct ans_referral_wire *out);
+
 /* Iterating the RRs of an RRset:
  *     const uint8_t *p = rs->rdata;
  *     for (i = 0; i < rs->count; i++) { len = ans_get_u16(p); rd = p + 2; p += 2 + len; } */

@@ -21,4 +21,15 @@ struct zone_mem {
  * Errors: ANS_ENOMEM. */
 int ans_zone_index_build(struct ans_zone *z, struct ans_arena *arena) ANS_WUR;
 
+/* Builds the ready referral block (ans_rrset_referral, zone.h) of every
+ * delegation that is not itself occluded, in `arena`; needs flags and the
+ * additional-section entries. Errors: ANS_ENOMEM. */
+int ans_zone_referrals_build(struct ans_zone *z, struct ans_arena *arena) ANS_WUR;
+
+/* Where the NS RRset `ns` keeps its referral block's address. */
+static inline uint8_t *ans_rrset_referral_slot(const struct ans_rrset *ns)
+{
+	return (uint8_t *)ns->rdata + ns->rdata_len + 4 + 4 * (size_t)ns->count;
+}
+
 #endif

@@ -32,7 +32,9 @@ static const char zone_text[] =
 	"alias CNAME www\nalias2 CNAME ALIAS\n*.wild A 192.0.2.9\n*.wild A 192.0.2.10\n"
 	"sub NS ns.sub\nsub NS ns2.sub\nns.sub A 192.0.2.5\nns.sub A 192.0.2.6\n"
 	"ns2.sub AAAA 2001:db8::5\nptr PTR www\nptr PTR mail.other.org.\n"
-	"_sip._tcp SRV 0 5 5060 mx2\n";
+	"_sip._tcp SRV 0 5 5060 mx2\n"
+	"sib NS ns.sub\nsib NS ns1\noob NS ns.other.org.\noob NS NS.OOB\n"
+	"ns.oob A 192.0.2.7\ntoref CNAME x.sub\n";
 
 static struct ans_zoneset *zs;
 static struct ans_zone *zone;
@@ -157,7 +159,46 @@ static const struct wcase cases[] = {
 	{ "x.NS1.example.com.", ANS_TYPE_A, false, 1 },
 	{ "alias.example.com.", ANS_TYPE_MX, false, 1 + 1 },
 	{ "nx.example.com.", ANS_TYPE_SOA, false, 1 },
+	/* Referrals: from the cut's ready block, or the slow way when the
+	 * question's label next to the cut is a target's (ns, ns2), its case
+	 * differs or a CNAME came first; the bytes must be equal either way. */
+	{ "sub.example.com.", ANS_TYPE_A, false, 2 + 3 },
+	{ "ns.sub.example.com.", ANS_TYPE_A, false, 2 + 3 },
+	{ "a.ns2.sub.example.com.", ANS_TYPE_A, true, 2 + 3 },
+	{ "a.b.c.sub.example.com.", ANS_TYPE_MX, true, 2 + 3 },
+	{ "deep.SUB.example.com.", ANS_TYPE_A, false, 2 + 3 },
+	{ "x.sib.example.com.", ANS_TYPE_A, false, 2 + 4 },
+	{ "x.oob.example.com.", ANS_TYPE_A, false, 2 + 1 },
+	{ "ns.oob.example.com.", ANS_TYPE_A, false, 2 + 1 },
+	{ "NS.oob.example.com.", ANS_TYPE_A, true, 2 + 1 },
+	{ "toref.example.com.", ANS_TYPE_A, false, 1 + 2 + 3 },
 };
+
+/* The delegations got ready blocks with the right counts, and the cut
+ * below another cut (none here) or the apex got none. */
+static void test_referral_blocks(void **state)
+{
+	(void)state;
+	static const struct { const char *name; int nauth, naddl; } want[] = {
+		{ "sub.example.com.", 2, 3 }, { "sib.example.com.", 2, 4 },
+		{ "oob.example.com.", 2, 1 }, { "example.com.", -1, 0 },
+	};
+	for (size_t i = 0; i < sizeof(want) / sizeof(want[0]); i++) {
+		uint8_t name[ANS_NAME_MAX];
+		size_t len;
+		assert_int_equal(ans_name_from_text(name, &len, want[i].name,
+						    strlen(want[i].name), NULL), ANS_OK);
+		const struct ans_node *n = ans_zone_find(zone, name);
+		assert_non_null(n);
+		struct ans_referral_wire t;
+		bool has = ans_rrset_referral(ans_node_rrset(n, ANS_TYPE_NS), &t);
+		assert_int_equal(has, want[i].nauth >= 0);
+		if (!has)
+			continue;
+		assert_int_equal(t.nauth, want[i].nauth);
+		assert_int_equal(t.naddl, want[i].naddl);
+	}
+}
 
 static void test_same_bytes(void **state)
 {
@@ -184,6 +225,7 @@ int main(void)
 {
 	const struct CMUnitTest tests[] = {
 		cmocka_unit_test(test_same_bytes),
+		cmocka_unit_test(test_referral_blocks),
 	};
 	return cmocka_run_group_tests(tests, setup, teardown);
 }
