@@ -102,7 +102,7 @@ static void cmd_status(struct server *srv, const struct ctl_req *r, struct ctl_b
 
 static void zone_json(struct ctl_buf *b, const struct zone_view *v)
 {
-	char src[CONF_ADDR_TEXT_MAX + 128];
+	char src[ANS_CONF_ADDR_TEXT_MAX + 128];
 	if (v->is_secondary)
 		snprintf(src, sizeof(src), "%s", v->x.source);
 	else

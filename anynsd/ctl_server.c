@@ -106,7 +106,7 @@ static int open_unix(const char *path, int *out)
 	return ANS_OK;
 }
 
-static int open_tcp(const struct conf_addr *a, int *out)
+static int open_tcp(const struct ans_conf_addr *a, int *out)
 {
 	int fd = socket(a->ss.ss_family, SOCK_STREAM | SOCK_NONBLOCK | SOCK_CLOEXEC, 0);
 	int one = 1;

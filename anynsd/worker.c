@@ -94,7 +94,7 @@ static int watch(struct worker *w, struct ev_source *ev)
 
 static int open_sockets(struct worker *w)
 {
-	const struct conf_addr_list *l = &w->srv->conf->server.listen;
+	const struct ans_conf_addr_list *l = &w->srv->conf->server.listen;
 	w->socks = calloc(l->count ? 2 * l->count : 1, sizeof(*w->socks));
 	if (!w->socks)
 		return ANS_ENOMEM;

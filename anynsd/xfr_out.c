@@ -56,7 +56,7 @@ struct xfr_job {
 	const struct ans_tsig_key *key;   /* NULL: unsigned */
 	struct ans_tsig_ctx tsig;
 	int64_t start_ms;
-	char peer[CONF_ADDR_TEXT_MAX];
+	char peer[ANS_CONF_ADDR_TEXT_MAX];
 	bool failed;
 	struct server *srv;               /* for the counters (stats.h) */
 };
@@ -194,7 +194,7 @@ static size_t answer_udp_ixfr(struct req *r, const struct ans_xfr_request *xr,
 static size_t answer_xfr(struct req *r, const struct ans_zone *z, struct xfr_job **job)
 {
 	struct ans_xfr_request xr;
-	char name[ANS_NAME_TEXT_MAX], peer[CONF_ADDR_TEXT_MAX];
+	char name[ANS_NAME_TEXT_MAX], peer[ANS_CONF_ADDR_TEXT_MAX];
 	if (ans_xfr_request_parse(r->q, r->q_len, &xr) != ANS_OK)
 		return refuse(r, RCODE_FORMERR);
 	zone_text(z->apex, name, sizeof(name));
@@ -222,7 +222,7 @@ static size_t answer_notify(struct req *r)
 {
 	const struct conf *c = r->w->srv->conf;
 	uint8_t name[ANS_NAME_MAX];
-	char zone[ANS_NAME_TEXT_MAX], peer[CONF_ADDR_TEXT_MAX];
+	char zone[ANS_NAME_TEXT_MAX], peer[ANS_CONF_ADDR_TEXT_MAX];
 	size_t pos = 12, nl;
 	if (r->q_len < 12 || ans_get_u16(r->q + 4) != 1 ||
 	    ans_name_parse(r->q, r->q_len, &pos, name, &nl) != ANS_OK)

@@ -25,11 +25,6 @@
 
 #define HD_TEXT_MAX 64
 
-/* The shared engine's value types (lib/conf/value.h) under the names the
- * rest of healthd uses: the same types, not copies. */
-#define hd_addr ans_conf_addr
-#define hd_str_list ans_conf_str_list
-
 struct hd_prefix {
 	int family;                     /* AF_INET or AF_INET6 */
 	uint8_t addr[16];
@@ -42,7 +37,7 @@ enum hd_probe_type { HD_PROBE_DNS, HD_PROBE_ZONE, HD_PROBE_PROCESS, HD_PROBE_COM
 
 struct hd_conf_announce {
 	int64_t asn;
-	struct hd_str_list prefixes;
+	struct ans_conf_str_list prefixes;
 	/* Derived: */
 	struct hd_prefix *items;
 	size_t count;
@@ -62,7 +57,7 @@ struct hd_conf_speaker {
 
 struct hd_conf_healthd {
 	const char *control;            /* unix control socket, NULL: none */
-	struct hd_addr metrics;         /* HTTP /metrics; family 0: none */
+	struct ans_conf_addr metrics;         /* HTTP /metrics; family 0: none */
 	const char *tun;                /* fail-closed device name; "": none */
 	const char *identity;           /* node name in metrics and status */
 };
@@ -78,12 +73,12 @@ struct hd_conf_probe {
 	int type;                       /* enum hd_probe_type */
 	unsigned line;
 	int64_t interval_ms, timeout_ms;
-	struct hd_addr server;          /* dns, zone */
+	struct ans_conf_addr server;          /* dns, zone */
 	const char *name;               /* dns: query name; zone: apex */
 	const char *qtype;              /* dns */
 	const char *rcode;              /* dns */
 	const char *answer;             /* dns: expected rdata text in the answer */
-	struct hd_addr primary;         /* zone: hidden primary; family 0: none */
+	struct ans_conf_addr primary;         /* zone: hidden primary; family 0: none */
 	int64_t max_serial_lag;         /* zone */
 	const char *pidfile;            /* process */
 	const char *command;            /* command: run by /bin/sh -c */

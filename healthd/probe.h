@@ -86,7 +86,7 @@ int hd_dns_parse(const uint8_t *msg, size_t len, uint16_t id,
 		 struct hd_dns_reply *out) ANS_WUR;
 
 /* A connected non-blocking UDP socket to `a`; -errno on error. */
-int hd_dns_socket(const struct hd_addr *a);
+int hd_dns_socket(const struct ans_conf_addr *a);
 
 /* Sends one query for probe `c` on `fd`; false when the send fails
  * (`refused`: an ICMP port unreachable was pending). */

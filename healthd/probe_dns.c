@@ -121,7 +121,7 @@ int hd_dns_parse(const uint8_t *msg, size_t len, uint16_t id,
 	return ANS_OK;
 }
 
-int hd_dns_socket(const struct hd_addr *a)
+int hd_dns_socket(const struct ans_conf_addr *a)
 {
 	int fd = socket(a->ss.ss_family, SOCK_DGRAM | SOCK_NONBLOCK | SOCK_CLOEXEC, 0);
 	if (fd < 0)

@@ -21,16 +21,8 @@
 
 #define CONF_NSID_MAX 128
 
-/* The shared engine's value types (lib/conf/value.h) under the names the
- * rest of anynsd uses: the same types, not copies. */
-#define conf_addr ans_conf_addr
-#define conf_addr_list ans_conf_addr_list
-#define conf_str_list ans_conf_str_list
-#define conf_dname ans_conf_dname
-#define CONF_ADDR_TEXT_MAX ANS_CONF_ADDR_TEXT_MAX
-
 struct conf_server {
-	struct conf_addr_list listen;
+	struct ans_conf_addr_list listen;
 	const char *identity;           /* NULL: unset; "": disabled */
 	const char *version;            /* NULL: unset; "": disabled */
 	int64_t workers;                /* 0: unset (number of CPUs) */
@@ -43,7 +35,7 @@ struct conf_server {
 	bool chaos;                     /* answer CHAOS id/version queries */
 	const char *pidfile;            /* NULL: none */
 	const char *control;            /* control socket path, NULL: none */
-	struct conf_addr metrics;       /* family 0: no metrics endpoint */
+	struct ans_conf_addr metrics;       /* family 0: no metrics endpoint */
 };
 
 /* A TSIG key (RFC 8945). */
@@ -58,9 +50,9 @@ struct conf_key {
 /* A server we talk to: a primary we pull from, a secondary we notify. */
 struct conf_remote {
 	const char *id;
-	struct conf_addr_list address;
+	struct ans_conf_addr_list address;
 	const char *key;                /* key id, or NULL */
-	struct conf_addr via;           /* source address; family 0: any */
+	struct ans_conf_addr via;           /* source address; family 0: any */
 	unsigned line;
 	const struct conf_key *key_ref; /* derived */
 };
@@ -69,9 +61,9 @@ enum { CONF_ACTION_TRANSFER = 1 << 0, CONF_ACTION_NOTIFY = 1 << 1 };
 
 struct conf_acl {
 	const char *id;
-	struct conf_str_list address;   /* "192.0.2.0/24", "::1" */
-	struct conf_str_list key;       /* key ids; empty: no key required */
-	struct conf_str_list action;    /* transfer, notify */
+	struct ans_conf_str_list address;   /* "192.0.2.0/24", "::1" */
+	struct ans_conf_str_list key;       /* key ids; empty: no key required */
+	struct ans_conf_str_list action;    /* transfer, notify */
 	unsigned line;
 	/* Derived: */
 	struct ans_conf_net *nets;      /* single addresses or CIDR prefixes */
@@ -82,12 +74,12 @@ struct conf_acl {
 };
 
 struct conf_zone {
-	struct conf_dname domain;
+	struct ans_conf_dname domain;
 	const char *file;               /* absolute or relative to the cwd */
 	unsigned line;                  /* where the entry starts */
-	struct conf_str_list primary;   /* remote ids: we are a secondary */
-	struct conf_str_list notify;    /* remote ids sent NOTIFY */
-	struct conf_str_list acl;       /* acl ids */
+	struct ans_conf_str_list primary;   /* remote ids: we are a secondary */
+	struct ans_conf_str_list notify;    /* remote ids sent NOTIFY */
+	struct ans_conf_str_list acl;       /* acl ids */
 	int64_t max_size;               /* bytes of a received transfer */
 	int64_t max_records;            /* answer RRs of a received transfer */
 	int64_t journal_max_entries;

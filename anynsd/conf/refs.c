@@ -116,7 +116,7 @@ static int resolve_acls(struct conf *c, char *err, size_t size)
 
 /* Fills out[0..list->count) with pointers found by `find`. */
 static int resolve_ids(struct conf *c, const struct conf_zone *z,
-		       const struct conf_str_list *list, const char *what,
+		       const struct ans_conf_str_list *list, const char *what,
 		       const void *(*find)(const struct conf *, const char *),
 		       const void ***out, size_t *count, char *err, size_t size)
 {

@@ -16,7 +16,7 @@ static int set_int(int fd, int level, int opt, int value)
 	return setsockopt(fd, level, opt, &value, sizeof(value)) == 0 ? ANS_OK : -errno;
 }
 
-static bool is_wildcard(const struct conf_addr *addr)
+static bool is_wildcard(const struct ans_conf_addr *addr)
 {
 	if (addr->ss.ss_family == AF_INET6) {
 		const struct sockaddr_in6 *a = (const struct sockaddr_in6 *)&addr->ss;
@@ -26,7 +26,7 @@ static bool is_wildcard(const struct conf_addr *addr)
 	return a->sin_addr.s_addr == htonl(INADDR_ANY);
 }
 
-static int configure(int fd, const struct conf_addr *addr, int type)
+static int configure(int fd, const struct ans_conf_addr *addr, int type)
 {
 	int rc = set_int(fd, SOL_SOCKET, SO_REUSEPORT, 1);
 	/* A v6 socket must not also take v4 traffic: each family is
@@ -49,7 +49,7 @@ static int configure(int fd, const struct conf_addr *addr, int type)
 	return rc;
 }
 
-int listen_open(const struct conf_addr *addr, int type, int *fd)
+int listen_open(const struct ans_conf_addr *addr, int type, int *fd)
 {
 	const char *proto = type == SOCK_DGRAM ? "udp" : "tcp";
 	int s = socket(addr->ss.ss_family, type | SOCK_NONBLOCK | SOCK_CLOEXEC, 0);

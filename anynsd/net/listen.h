@@ -12,6 +12,6 @@
 /* Opens a non-blocking socket of `type` (SOCK_DGRAM or SOCK_STREAM) bound
  * to `addr`, with SO_REUSEPORT and, for IPv6, IPV6_V6ONLY; TCP sockets
  * listen. On success *fd is the socket. Errors: -errno (logged). */
-int listen_open(const struct conf_addr *addr, int type, int *fd) ANS_WUR;
+int listen_open(const struct ans_conf_addr *addr, int type, int *fd) ANS_WUR;
 
 #endif

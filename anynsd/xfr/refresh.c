@@ -83,7 +83,7 @@ static size_t target_count(const struct conf_zone *cz)
 }
 
 static void target_at(const struct conf_zone *cz, size_t t, const struct conf_remote **r,
-		      const struct conf_addr **a)
+		      const struct ans_conf_addr **a)
 {
 	for (size_t i = 0; i < cz->primary_count; i++) {
 		if (t < cz->primaries[i]->address.count) {

@@ -60,7 +60,7 @@ int xfrd_watch(struct xfrd *x, int fd, uint32_t events, struct xev *ev)
 }
 
 /* A non-blocking socket towards `to`, from the remote's `via` if set. */
-int xfrd_socket(const struct conf_addr *to, const struct conf_remote *r, int type, int *fd)
+int xfrd_socket(const struct ans_conf_addr *to, const struct conf_remote *r, int type, int *fd)
 {
 	int s = socket(to->ss.ss_family, type | SOCK_NONBLOCK | SOCK_CLOEXEC, 0);
 	if (s < 0)

@@ -34,7 +34,7 @@ struct exch {
 	struct xzone *zone;
 	size_t target;                  /* flattened (primary, address) index */
 	const struct conf_remote *remote;
-	const struct conf_addr *addr;
+	const struct ans_conf_addr *addr;
 	enum exch_phase phase;
 	uint16_t qtype;                 /* of the transfer */
 	bool tried_axfr;                /* IXFR already fell back */
@@ -57,7 +57,7 @@ struct ntfy {
 	struct xev ev;
 	struct xzone *zone;
 	const struct conf_remote *remote;
-	const struct conf_addr *addr;
+	const struct ans_conf_addr *addr;
 	uint32_t serial;
 	int fd;
 	uint16_t id;
@@ -114,7 +114,7 @@ struct xfrd {
 int64_t xfrd_now_ms(void);
 uint16_t xfrd_random_id(void);
 int xfrd_watch(struct xfrd *x, int fd, uint32_t events, struct xev *ev);
-int xfrd_socket(const struct conf_addr *to, const struct conf_remote *r, int type, int *fd);
+int xfrd_socket(const struct ans_conf_addr *to, const struct conf_remote *r, int type, int *fd);
 
 /* refresh.c */
 void refresh_start(struct xzone *z);
