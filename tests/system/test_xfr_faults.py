@@ -6,7 +6,6 @@ never publishes what it got, keeps its old copy and retries later."""
 import socket
 import struct
 import threading
-import time
 
 import dns.message
 import dns.query
@@ -15,15 +14,13 @@ import dns.rrset
 import dns.zone
 
 import peers
-
-ZONE = "example.com."
+import xfrutil
+from xfrutil import ZONE, anynsd_conf, soa_serial, wait_for
 
 
 def zone_text(serial, hosts):
-    lines = ["$ORIGIN example.com.", "$TTL 300",
-             "@ SOA ns1 host %d 1 1 3600 60" % serial, "@ NS ns1", "ns1 A 192.0.2.1"]
-    lines += ["h%d A 10.0.%d.%d" % (i, i // 256, i % 256) for i in range(hosts)]
-    return "\n".join(lines) + "\n"
+    """Refresh and retry 1 s: the node asks again soon after a failure."""
+    return xfrutil.zone_text(serial, hosts, timers="1 1 3600")
 
 
 class FakePrimary:
@@ -122,27 +119,14 @@ class FakePrimary:
 
 
 def node_conf(d, port, pport, max_size="1M", max_records=None):
-    return "\n".join([
-        "server:", '  listen: "127.0.0.1@%d"' % port, "  workers: 1",
-        '  storage: "%s"' % (d / "storage"),
-        "remote:", '  - { id: fake, address: "127.0.0.1@%d" }' % pport,
-        "zone:", "  - domain: example.com", "    primary: fake", "    refresh-min: 1s",
-        "    max-size: %s" % max_size,
-    ] + (["    max-records: %d" % max_records] if max_records else [])) + "\n"
+    return anynsd_conf(d, port, remotes=[("fake", "127.0.0.1", pport)],
+                       zone=["    primary: fake", "    refresh-min: 1s",
+                             "    max-size: %s" % max_size]
+                       + (["    max-records: %d" % max_records] if max_records else []))
 
 
 def serial_of(srv):
-    r = dns.query.udp(dns.message.make_query(ZONE, "SOA"), srv.addr, port=srv.port, timeout=1)
-    return r.answer[0][0].serial if r.answer else None
-
-
-def wait_for(fn, timeout=10):
-    deadline = time.monotonic() + timeout
-    while time.monotonic() < deadline:
-        if fn():
-            return
-        time.sleep(0.05)
-    raise AssertionError("condition not met")
+    return soa_serial(srv.addr, srv.port, timeout=1)
 
 
 def test_faulty_primary_keeps_old_copy(anynsd, tmp_path):

@@ -12,46 +12,16 @@ Knot DNS 3.2, NSD 4.6, BIND 9.18), in both directions:
 """
 import re
 import subprocess
-import time
 
-import dns.message
-import dns.query
 import dns.rcode
 import pytest
 
 import peers
+from xfrutil import (SECRET, ZONE, anynsd_conf, knot_head, knot_secondary_conf,
+                     nsd_secondary_conf, serial_of, wait_for, zone_text)
 
-SECRET = "c2VjcmV0c2VjcmV0c2VjcmV0c2VjcmV0"
-ZONE = "example.com."
 KNOTC = "/usr/sbin/knotc"
-
-
-def zone_text(serial, extra=0):
-    lines = ["$ORIGIN example.com.", "$TTL 300",
-             "@ SOA ns1 host %d 3600 600 86400 60" % serial,
-             "@ NS ns1", "ns1 A 192.0.2.1"]
-    lines += ["h%d A 10.0.%d.%d" % (i, i // 256, i % 256) for i in range(500 + extra)]
-    return "\n".join(lines) + "\n"
-
-
-def serial_of(addr, port):
-    try:
-        r = dns.query.udp(dns.message.make_query(ZONE, "SOA"), addr, port=port, timeout=0.5)
-    except Exception:
-        return None
-    if r.rcode() != dns.rcode.NOERROR or not r.answer:
-        return dns.rcode.to_text(r.rcode())
-    return r.answer[0][0].serial
-
-
-def wait_for(fn, timeout=15, what="condition"):
-    deadline = time.monotonic() + timeout
-    while time.monotonic() < deadline:
-        v = fn()
-        if v:
-            return v
-        time.sleep(0.05)
-    raise AssertionError("%s not met in %s s" % (what, timeout))
+WAIT = 15   # seconds for each awaited change in these tests (the peers included)
 
 
 def address(addr, port):
@@ -61,47 +31,11 @@ def address(addr, port):
 # --- anynsd as the hidden primary --------------------------------------------
 
 def anynsd_primary_conf(d, port, path, notify):
-    lines = ["server:", '  listen: "127.0.0.1@%d"' % port, "  workers: 1",
-             '  storage: "%s"' % (d / "storage"),
-             "key:", '  - { id: xfr, algorithm: hmac-sha256, secret: "%s" }' % SECRET,
-             "remote:"]
-    lines += ['  - { id: %s, address: "127.0.0.1@%d", key: xfr }' % (name, p)
-              for name, p in notify]
-    lines += ["acl:", "  - { id: nodes, address: 127.0.0.0/8, key: xfr, action: transfer }",
-              "zone:", "  - domain: example.com", '    file: "%s"' % path, "    acl: nodes",
-              "    notify: [ %s ]" % ", ".join(name for name, _ in notify)]
-    return "\n".join(lines) + "\n"
-
-
-def knot_secondary_conf(d, port, pport):
-    return "\n".join([
-        "server:", '    rundir: "%s"' % d, "    listen: 127.0.0.1@%d" % port,
-        "    udp-workers: 1", "    tcp-workers: 1", "    background-workers: 1",
-        "database:", '    storage: "%s"' % (d / "db"),
-        "log:", "  - target: stderr", "    any: info",
-        "key:", "  - id: xfr", "    algorithm: hmac-sha256", '    secret: "%s"' % SECRET,
-        "remote:", "  - id: primary", "    address: 127.0.0.1@%d" % pport, "    key: xfr",
-        "acl:", "  - id: notify", "    address: 127.0.0.1", "    key: xfr",
-        "    action: notify",
-        "template:", "  - id: default", '    storage: "%s"' % d,
-        "    zonefile-sync: -1", "    journal-content: changes",
-        "zone:", '  - domain: "%s"' % ZONE, "    master: primary", "    acl: notify",
-    ]) + "\n"
-
-
-def nsd_secondary_conf(d, port, pport):
-    return "\n".join([
-        "server:", "    ip-address: 127.0.0.1@%d" % port,
-        '    username: ""', '    zonesdir: "%s"' % d,
-        '    pidfile: "%s"' % (d / "nsd.pid"), '    xfrdfile: "%s"' % (d / "xfrd.state"),
-        '    zonelistfile: "%s"' % (d / "zone.list"), '    database: ""',
-        "    server-count: 1", "    rrl-ratelimit: 0", "    verbosity: 2",
-        "remote-control:", "    control-enable: no",
-        "key:", "    name: xfr", "    algorithm: hmac-sha256", '    secret: "%s"' % SECRET,
-        "zone:", '    name: "%s"' % ZONE, '    zonefile: "example.com.zone"',
-        "    request-xfr: 127.0.0.1@%d xfr" % pport,
-        "    allow-notify: 127.0.0.1 xfr",
-    ]) + "\n"
+    return anynsd_conf(d, port, key=SECRET,
+                       remotes=[(name, "127.0.0.1", p) for name, p in notify],
+                       acl=["  - { id: nodes, address: 127.0.0.0/8, key: xfr, action: transfer }"],
+                       zone=['    file: "%s"' % path, "    acl: nodes",
+                             "    notify: [ %s ]" % ", ".join(name for name, _ in notify)])
 
 
 def bind_secondary_conf(d, port, pport):
@@ -161,21 +95,24 @@ def test_peer_secondary_follows_anynsd_by_notify_and_ixfr(anynsd, tmp_path, kind
     d = tmp_path / "primary"
     d.mkdir()
     path = d / "z.zone"
-    path.write_text(zone_text(10))
+    path.write_text(zone_text(10, 500))
     prim = anynsd(config=anynsd_primary_conf(d, pport, path, [(kind, sport)]), port=pport)
     sec = start_secondary(kind, tmp_path / kind, sport, pport)
     try:
         assert serial_of(sec.addr, sec.port) == 10
-        wait_for(lambda: "AXFR to 127.0.0.1@" in prim.log(), what="AXFR on the primary")
+        wait_for(lambda: "AXFR to 127.0.0.1@" in prim.log(), timeout=WAIT,
+                 what="AXFR on the primary")
         n_before = len(sec.log())
         # The change: one record added, serial 10 -> 11, reload by SIGHUP.
-        path.write_text(zone_text(11, extra=1))
+        path.write_text(zone_text(11, 501))
         prim.reload()
-        wait_for(lambda: serial_of(sec.addr, sec.port) == 11, what="serial 11 on %s" % kind)
+        wait_for(lambda: serial_of(sec.addr, sec.port) == 11, timeout=WAIT,
+                 what="serial 11 on %s" % kind)
         r = sec.query("h500.example.com.", "A")
         assert r.answer and r.answer[0][0].address == "10.0.1.244"
         wait_for(lambda: re.search(r"IXFR to 127\.0\.0\.1@\d+, signed, serial 11, 1 messages, "
-                                   r"5 records", prim.log()), what="IXFR on the primary")
+                                   r"5 records", prim.log()), timeout=WAIT,
+                 what="IXFR on the primary")
         assert "NOTIFY to %s@127.0.0.1@%d, serial 11, acknowledged" % (kind, sport) in prim.log()
         new = sec.log()[n_before:]
         words, not_words = IXFR_WORDS[kind]
@@ -192,12 +129,7 @@ def test_peer_secondary_follows_anynsd_by_notify_and_ixfr(anynsd, tmp_path, kind
 # --- Knot as the primary of anynsd nodes -------------------------------------
 
 def knot_primary_conf(d, port, path, nodes):
-    lines = ["server:", '    rundir: "%s"' % d, "    listen: 127.0.0.1@%d" % port,
-             "    udp-workers: 1", "    tcp-workers: 1", "    background-workers: 1",
-             "database:", '    storage: "%s"' % (d / "db"),
-             "log:", "  - target: stderr", "    any: info",
-             "key:", "  - id: xfr", "    algorithm: hmac-sha256", '    secret: "%s"' % SECRET,
-             "remote:"]
+    lines = knot_head(d, port) + ["remote:"]
     for i, (a, p) in enumerate(nodes):
         lines += ["  - id: n%d" % i, "    address: %s@%d" % (a, p), "    key: xfr"]
     lines += ["acl:", "  - id: nodes", "    address: 127.0.0.0/8", "    key: xfr",
@@ -212,14 +144,9 @@ def knot_primary_conf(d, port, path, nodes):
 
 
 def anynsd_node_conf(d, addr, port, pport):
-    return "\n".join([
-        "server:", '  listen: "%s@%d"' % (addr, port), "  workers: 1",
-        '  storage: "%s"' % (d / "storage"),
-        "key:", '  - { id: xfr, algorithm: hmac-sha256, secret: "%s" }' % SECRET,
-        "remote:", '  - { id: knot, address: "127.0.0.1@%d", key: xfr }' % pport,
-        "acl:", "  - { id: prim, address: 127.0.0.1, key: xfr, action: notify }",
-        "zone:", "  - domain: example.com", "    primary: knot", "    acl: prim",
-    ]) + "\n"
+    return anynsd_conf(d, port, addr=addr, key=SECRET, remotes=[("knot", "127.0.0.1", pport)],
+                       acl=["  - { id: prim, address: 127.0.0.1, key: xfr, action: notify }"],
+                       zone=["    primary: knot", "    acl: prim"])
 
 
 def answers(srv, names):
@@ -240,7 +167,7 @@ def test_anynsd_nodes_follow_knot_primary_by_ixfr(anynsd, tmp_path):
     kd.mkdir()
     (kd / "db").mkdir()
     path = kd / "example.com.zone"
-    path.write_text(zone_text(10))
+    path.write_text(zone_text(10, 500))
     conf = kd / "knot.conf"
     conf.write_text(knot_primary_conf(kd, kport, path, list(zip(addrs, nports))))
     knot = peers.Peer("knot", kd, [peers.KNOTD, "-c", str(conf)], "127.0.0.1", kport).start(ZONE)
@@ -251,19 +178,19 @@ def test_anynsd_nodes_follow_knot_primary_by_ixfr(anynsd, tmp_path):
             nd.mkdir()
             nodes.append(anynsd(config=anynsd_node_conf(nd, a, p, kport), addr=a, port=p))
         for n in nodes:
-            wait_for(lambda: serial_of(n.addr, n.port) == 10, what="serial 10")
+            wait_for(lambda: serial_of(n.addr, n.port) == 10, timeout=WAIT, what="serial 10")
             assert "AXFR from knot@127.0.0.1@%d, serial 10" % kport in n.log()
         # Two changes in a row, each a reload of Knot's edited file: one
         # record removed, one added, one changed.
-        text = zone_text(11).replace("h3 A 10.0.0.3\n", "").replace(
+        text = zone_text(11, 500).replace("h3 A 10.0.0.3\n", "").replace(
             "h4 A 10.0.0.4", "h4 A 10.9.9.9") + "new A 192.0.2.77\n"
         path.write_text(text)
         subprocess.run([KNOTC, "-s", str(kd / "knot.sock"), "zone-reload", ZONE],
                        check=True, capture_output=True, timeout=10)
         for n in nodes:
-            wait_for(lambda: serial_of(n.addr, n.port) == 11, what="serial 11")
+            wait_for(lambda: serial_of(n.addr, n.port) == 11, timeout=WAIT, what="serial 11")
             wait_for(lambda: "IXFR from knot@127.0.0.1@%d, serial 10 -> 11, 4 changes"
-                     % kport in n.log(), what="IXFR in the node's log")
+                     % kport in n.log(), timeout=WAIT, what="IXFR in the node's log")
             assert "NOTIFY from 127.0.0.1" in n.log()
         names = ["h3.example.com.", "h4.example.com.", "new.example.com.", "h2.example.com.",
                  "nx.example.com."]

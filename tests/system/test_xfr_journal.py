@@ -11,25 +11,13 @@ import dns.query
 import dns.rdatatype
 import dns.rcode
 
-ZONE = "example.com."
-
-
-def zone_text(serial, hosts):
-    lines = ["$ORIGIN example.com.", "$TTL 300",
-             "@ SOA ns1 host %d 3600 600 86400 60" % serial,
-             "@ NS ns1", "ns1 A 192.0.2.1"]
-    lines += ["h%d A 10.0.0.%d" % (i, i) for i in hosts]
-    return "\n".join(lines) + "\n"
+from xfrutil import ZONE, anynsd_conf, wait_for, zone_text
 
 
 def config(d, port, zone_path, max_entries=100):
-    return "\n".join([
-        "server:", '  listen: "127.0.0.1@%d"' % port, "  workers: 1",
-        '  storage: "%s"' % (d / "storage"),
-        "acl:", "  - { id: local, address: 127.0.0.1, action: transfer }",
-        "zone:", "  - domain: example.com", '    file: "%s"' % zone_path,
-        "    acl: local", "    journal-max-entries: %d" % max_entries,
-    ]) + "\n"
+    return anynsd_conf(d, port, acl=["  - { id: local, address: 127.0.0.1, action: transfer }"],
+                       zone=['    file: "%s"' % zone_path, "    acl: local",
+                             "    journal-max-entries: %d" % max_entries])
 
 
 def ixfr(srv, serial, tcp=True):
@@ -56,13 +44,10 @@ def answer_rrs(msgs):
 
 
 def wait_serial(srv, serial, timeout=5):
-    deadline = time.monotonic() + timeout
-    while time.monotonic() < deadline:
+    def served():
         r = srv.query(ZONE, "SOA")
-        if r.answer and r.answer[0][0].serial == serial:
-            return
-        time.sleep(0.05)
-    raise AssertionError("serial %d not served" % serial)
+        return r.answer and r.answer[0][0].serial == serial
+    wait_for(served, timeout, what="serial %d served" % serial)
 
 
 def change(srv, path, serial, hosts):

@@ -2,8 +2,6 @@
 """anynsd as a hidden primary: Knot DNS and NSD pull the zone by AXFR signed
 with TSIG; transfers without the key, with a wrong key or from an address
 outside the acl are refused; signed ordinary queries get signed answers."""
-import time
-
 import dns.message
 import dns.query
 import dns.rcode
@@ -13,37 +11,15 @@ import dns.tsigkeyring
 import pytest
 
 import peers
-
-SECRET = "c2VjcmV0c2VjcmV0c2VjcmV0c2VjcmV0"
-WRONG = "d3Jvbmd3cm9uZ3dyb25nd3Jvbmd3cm9uZw=="
-ZONE = "example.com."
-
-
-def zone_text(serial, extra=0):
-    lines = ["$ORIGIN example.com.", "$TTL 300",
-             "@ SOA ns1 host %d 3600 600 86400 60" % serial,
-             "@ NS ns1", "ns1 A 192.0.2.1"]
-    # Enough records for several AXFR messages.
-    lines += ["h%d A 10.0.%d.%d" % (i, i // 256, i % 256) for i in range(2000 + extra)]
-    return "\n".join(lines) + "\n"
+from xfrutil import (SECRET, WRONG, ZONE, anynsd_conf, knot_secondary_conf,
+                     nsd_secondary_conf, soa_serial, zone_text)
 
 
 def primary_config(srv_dir, port, zone_path):
-    return "\n".join([
-        "server:",
-        '  listen: "127.0.0.1@%d"' % port,
-        "  workers: 1",
-        '  storage: "%s"' % (srv_dir / "storage"),
-        "key:",
-        '  - { id: xfr, algorithm: hmac-sha256, secret: "%s" }' % SECRET,
-        "acl:",
+    return anynsd_conf(srv_dir, port, key=SECRET, acl=[
         "  - { id: nodes, address: [ 127.0.0.0/8 ], key: xfr, action: transfer }",
         "  - { id: nowhere, address: 192.0.2.0/24, action: transfer }",
-        "zone:",
-        "  - domain: example.com",
-        '    file: "%s"' % zone_path,
-        "    acl: [ nodes, nowhere ]",
-    ]) + "\n"
+    ], zone=['    file: "%s"' % zone_path, "    acl: [ nodes, nowhere ]"])
 
 
 @pytest.fixture
@@ -52,7 +28,7 @@ def primary(anynsd, tmp_path):
     d = tmp_path / "primary"
     d.mkdir()
     zone = d / "example.com.zone"
-    zone.write_text(zone_text(10))
+    zone.write_text(zone_text(10, 2000))   # enough records for several AXFR messages
     srv = anynsd(config=primary_config(d, port, zone), port=port)
     srv.zone_path = zone
     return srv
@@ -62,22 +38,7 @@ def knot_secondary(workdir, primary_port):
     workdir.mkdir(parents=True)
     port = peers.free_port()
     conf = workdir / "knot.conf"
-    conf.write_text("\n".join([
-        "server:",
-        '    rundir: "%s"' % workdir,
-        "    listen: 127.0.0.1@%d" % port,
-        "    udp-workers: 1", "    tcp-workers: 1", "    background-workers: 1",
-        "database:", '    storage: "%s"' % (workdir / "db"),
-        "log:", "  - target: stderr", "    any: info",
-        "key:", "  - id: xfr", "    algorithm: hmac-sha256", '    secret: "%s"' % SECRET,
-        "remote:", "  - id: primary", "    address: 127.0.0.1@%d" % primary_port,
-        "    key: xfr",
-        "acl:", "  - id: notify", "    address: 127.0.0.1", "    key: xfr",
-        "    action: notify",
-        "template:", "  - id: default", '    storage: "%s"' % workdir,
-        "    zonefile-sync: -1", "    journal-content: changes",
-        "zone:", '  - domain: "%s"' % ZONE, "    master: primary", "    acl: notify",
-    ]) + "\n")
+    conf.write_text(knot_secondary_conf(workdir, port, primary_port))
     return peers.Peer("knot", workdir, [peers.KNOTD, "-c", str(conf)],
                       "127.0.0.1", port).start(ZONE)
 
@@ -86,28 +47,9 @@ def nsd_secondary(workdir, primary_port):
     workdir.mkdir(parents=True)
     port = peers.free_port()
     conf = workdir / "nsd.conf"
-    conf.write_text("\n".join([
-        "server:",
-        "    ip-address: 127.0.0.1@%d" % port,
-        '    username: ""', '    zonesdir: "%s"' % workdir,
-        '    pidfile: "%s"' % (workdir / "nsd.pid"),
-        '    xfrdfile: "%s"' % (workdir / "xfrd.state"),
-        '    zonelistfile: "%s"' % (workdir / "zone.list"),
-        '    database: ""', "    server-count: 1", "    rrl-ratelimit: 0",
-        "    verbosity: 2",
-        "remote-control:", "    control-enable: no",
-        "key:", "    name: xfr", "    algorithm: hmac-sha256", '    secret: "%s"' % SECRET,
-        "zone:", '    name: "%s"' % ZONE, '    zonefile: "example.com.zone"',
-        "    request-xfr: 127.0.0.1@%d xfr" % primary_port,
-        "    allow-notify: 127.0.0.1 xfr",
-    ]) + "\n")
+    conf.write_text(nsd_secondary_conf(workdir, port, primary_port))
     return peers.Peer("nsd", workdir, [peers.NSD, "-d", "-c", str(conf)],
                       "127.0.0.1", port).start(ZONE, timeout=20)
-
-
-def soa_serial(addr, port):
-    r = dns.query.udp(dns.message.make_query(ZONE, "SOA"), addr, port=port, timeout=2)
-    return r.answer[0][0].serial if r.answer else None
 
 
 def keyring(secret=SECRET):
@@ -121,7 +63,7 @@ def test_knot_and_nsd_pull_by_signed_axfr(primary, tmp_path):
         nodes.append(knot_secondary(tmp_path / "knot", primary.port))
         nodes.append(nsd_secondary(tmp_path / "nsd", primary.port))
         for n in nodes:
-            assert soa_serial(n.addr, n.port) == 10
+            assert soa_serial(n.addr, n.port, timeout=2) == 10
             r = n.query("h1999.example.com.", "A")
             assert r.answer and r.answer[0][0].address == "10.0.7.207"
         assert "AXFR, incoming" in nodes[0].log()

@@ -17,9 +17,8 @@ import dns.rdatatype
 import dns.zone
 
 import peers
-from test_xfr_faults import FakePrimary, node_conf, zone_text, wait_for
-
-ZONE = "example.com."
+from test_xfr_faults import FakePrimary, node_conf, zone_text
+from xfrutil import ZONE, anynsd_conf, wait_for
 
 
 def rcode_of(srv, qname, qtype="SOA"):
@@ -109,12 +108,8 @@ def test_notify_carries_the_soa(anynsd, tmp_path):
     d.mkdir()
     path = d / "z.zone"
     path.write_text(zone_text(42, 3))
-    conf = "\n".join([
-        "server:", '  listen: "127.0.0.1@%d"' % pport, "  workers: 1",
-        '  storage: "%s"' % (d / "storage"),
-        "remote:", '  - { id: sec, address: "127.0.0.1@%d" }' % sport,
-        "zone:", "  - domain: example.com", '    file: "%s"' % path, "    notify: sec",
-    ]) + "\n"
+    conf = anynsd_conf(d, pport, remotes=[("sec", "127.0.0.1", sport)],
+                       zone=['    file: "%s"' % path, "    notify: sec"])
     try:
         prim = anynsd(config=conf, port=pport)
         data, peer = sock.recvfrom(4096)
