@@ -27,7 +27,7 @@ class FakePrimary:
     """Answers SOA over UDP/TCP; transfers per `mode`: good, cut, broken, big."""
 
     def __init__(self, serial, hosts=3, mode="good"):
-        self.zone = dns.zone.from_text(zone_text(serial, hosts), ZONE, relativize=False)
+        self.set_zone(serial, hosts)
         self.mode = mode
         self.port = peers.free_port()
         self.stop = False
@@ -44,6 +44,10 @@ class FakePrimary:
                         for f in (self.serve_udp, self.serve_tcp)]
         for t in self.threads:
             t.start()
+
+    def set_zone(self, serial, hosts):
+        """What the next SOA query and transfer see."""
+        self.zone = dns.zone.from_text(zone_text(serial, hosts), ZONE, relativize=False)
 
     def soa_response(self, q):
         r = dns.message.make_response(q)
@@ -125,6 +129,14 @@ def node_conf(d, port, pport, max_size="1M", max_records=None):
                        + (["    max-records: %d" % max_records] if max_records else []))
 
 
+def start_node(anynsd, tmp_path, pport, **kw):
+    """An anynsd secondary of the fake primary on `pport` (node_conf's options)."""
+    d = tmp_path / "node"
+    d.mkdir()
+    port = peers.free_port()
+    return anynsd(config=node_conf(d, port, pport, **kw), port=port)
+
+
 def serial_of(srv):
     return soa_serial(srv.addr, srv.port, timeout=1)
 
@@ -132,13 +144,10 @@ def serial_of(srv):
 def test_faulty_primary_keeps_old_copy(anynsd, tmp_path):
     fake = FakePrimary(10, hosts=300)
     try:
-        d = tmp_path / "node"
-        d.mkdir()
-        port = peers.free_port()
-        node = anynsd(config=node_conf(d, port, fake.port, max_size="64K"), port=port)
+        node = start_node(anynsd, tmp_path, fake.port, max_size="64K")
         wait_for(lambda: serial_of(node) == 10)
         for mode, words in (("cut", "connection closed"), ("broken", "failed (")):
-            fake.zone = dns.zone.from_text(zone_text(11, 300), ZONE, relativize=False)
+            fake.set_zone(11, 300)
             fake.mode = mode
             before = fake.transfers
             # two rounds: IXFR -> AXFR fallback, then a retry after SOA retry (1 s)
@@ -147,13 +156,13 @@ def test_faulty_primary_keeps_old_copy(anynsd, tmp_path):
             assert words in node.log()
         # The zone first, then the mode: a transfer in between must not see
         # serial 11 served well (a race seen under ASan).
-        fake.zone = dns.zone.from_text(zone_text(12, 3000), ZONE, relativize=False)   # > 64K
+        fake.set_zone(12, 3000)   # > 64K
         fake.mode = "good"
         before = fake.transfers
         wait_for(lambda: fake.transfers >= before + 2)
         assert serial_of(node) == 10
         assert "failed (transfer larger than 65536 bytes)" in node.log()
-        fake.zone = dns.zone.from_text(zone_text(13, 5), ZONE, relativize=False)
+        fake.set_zone(13, 5)
         wait_for(lambda: serial_of(node) == 13)
     finally:
         fake.close()
@@ -162,18 +171,15 @@ def test_faulty_primary_keeps_old_copy(anynsd, tmp_path):
 def test_more_records_than_max_records_keeps_old_copy(anynsd, tmp_path):
     fake = FakePrimary(10, hosts=50)
     try:
-        d = tmp_path / "node"
-        d.mkdir()
-        port = peers.free_port()
-        node = anynsd(config=node_conf(d, port, fake.port, max_records=100), port=port)
+        node = start_node(anynsd, tmp_path, fake.port, max_records=100)
         wait_for(lambda: serial_of(node) == 10)
         # 300 records in far fewer than max-size bytes: only the count refuses it.
-        fake.zone = dns.zone.from_text(zone_text(11, 300), ZONE, relativize=False)
+        fake.set_zone(11, 300)
         before = fake.transfers
         wait_for(lambda: fake.transfers >= before + 2)
         assert serial_of(node) == 10
         assert "failed (transfer of more than 100 records)" in node.log()
-        fake.zone = dns.zone.from_text(zone_text(12, 60), ZONE, relativize=False)
+        fake.set_zone(12, 60)
         wait_for(lambda: serial_of(node) == 12)
     finally:
         fake.close()

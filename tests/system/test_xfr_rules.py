@@ -14,10 +14,9 @@ import dns.opcode
 import dns.query
 import dns.rcode
 import dns.rdatatype
-import dns.zone
 
 import peers
-from test_xfr_faults import FakePrimary, node_conf, zone_text
+from test_xfr_faults import FakePrimary, start_node, zone_text
 from xfrutil import ZONE, anynsd_conf, wait_for
 
 
@@ -27,11 +26,8 @@ def rcode_of(srv, qname, qtype="SOA"):
 
 
 def test_secondary_without_copy_answers_servfail(anynsd, tmp_path):
-    d = tmp_path / "node"
-    d.mkdir()
-    port = peers.free_port()
     dead = peers.free_port()   # nobody listens: the node never gets a copy
-    node = anynsd(config=node_conf(d, port, dead), port=port)
+    node = start_node(anynsd, tmp_path, dead)
     assert rcode_of(node, ZONE) == "SERVFAIL"
     assert rcode_of(node, "www.example.com.", "A") == "SERVFAIL"
     q = dns.message.make_query(ZONE, "AXFR")
@@ -82,12 +78,9 @@ class UseAxfrPrimary(FakePrimary):
 def test_single_soa_answer_to_ixfr_is_followed_by_axfr_at_once(anynsd, tmp_path):
     fake = UseAxfrPrimary(10, hosts=5)
     try:
-        d = tmp_path / "node"
-        d.mkdir()
-        port = peers.free_port()
-        node = anynsd(config=node_conf(d, port, fake.port), port=port)
+        node = start_node(anynsd, tmp_path, fake.port)
         wait_for(lambda: node.query(ZONE, "SOA").answer)
-        fake.zone = dns.zone.from_text(zone_text(11, 6), ZONE, relativize=False)
+        fake.set_zone(11, 6)
         wait_for(lambda: node.query(ZONE, "SOA").answer[0][0].serial == 11)
         assert fake.ixfrs >= 1
         # The node's I/O time-out is 5 s: the AXFR came well before it.
