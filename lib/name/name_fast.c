@@ -103,11 +103,21 @@ static uint64_t fold_word(uint64_t w)
 void ans_name_fold_copy(uint8_t *dst, const uint8_t *src, size_t len)
 {
 	size_t i = 0;
+	uint64_t w;
 	for (; i + 8 <= len; i += 8) {
-		uint64_t w;
 		memcpy(&w, src + i, 8);
 		w = fold_word(w);
 		memcpy(dst + i, &w, 8);
+	}
+	if (i < len && len >= 8) {
+		/* The tail as the last eight bytes, overlapping bytes already
+		 * done: folding is idempotent, so they are written unchanged
+		 * (also when dst == src). A byte loop here cost ~40
+		 * instructions per query name. */
+		memcpy(&w, src + len - 8, 8);
+		w = fold_word(w);
+		memcpy(dst + len - 8, &w, 8);
+		return;
 	}
 	for (; i < len; i++) {
 		uint8_t c = src[i];
