@@ -75,6 +75,22 @@ static void begin(struct resp *r, const struct query *qq, const uint8_t *qname,
 	r->flags = (uint16_t)(QFLAG_QR | (qq->opcode << 11) |
 			      (qq->flags & (QFLAG_RD | QFLAG_CD)));
 	ans_compr_init(compr, out);
+	size_t q_end = HDR_LEN + (size_t)qq->qname_len + 4;
+	if (qq->has_question && limit >= q_end) {
+		/* Room checked once for header and question (always there
+		 * for ans_answer(): limit >= 512, a name <= 255), not per
+		 * field by the cursor. */
+		memset(out, 0, HDR_LEN);
+		memcpy(out + HDR_LEN, qname, qq->qname_len);
+		ans_put_u16(out + q_end - 4, qq->qtype);
+		ans_put_u16(out + q_end - 2, qq->qclass);
+		r->w.pos = q_end;
+		if (qname[0])
+			compr->offs[compr->count++] = HDR_LEN;
+		r->question_end = q_end;
+		r->compr_question = compr->count;
+		return;
+	}
 	static const uint8_t zero_header[HDR_LEN];
 	ans_wire_write_bytes(&r->w, zero_header, HDR_LEN);
 	if (qq->has_question) {
