@@ -12,7 +12,6 @@ import os
 import random
 import re
 import signal
-import socket
 import struct
 import subprocess
 import time
@@ -21,11 +20,9 @@ from pathlib import Path
 
 import pytest
 
-from conftest import BUILD, free_port
-from healthd_ns import stop_pid
+from conftest import free_port
+from birdutil import HEALTHD, PREFIX, Bird, BirdCtl, birdc, healthd_ctl
 
-HEALTHD = BUILD / "anyns-healthd"
-PREFIX = "203.0.113.0/24"
 ZONE = """$ORIGIN example.com.
 $TTL 3600
 @ SOA ns1 hostmaster 2026112601 7200 3600 1209600 300
@@ -57,34 +54,6 @@ protocol bgp node {{
 pytestmark = pytest.mark.skipif(os.geteuid() != 0 or not os.path.exists("/dev/net/tun")
                                 or not os.path.exists("/usr/sbin/bird"),
                                 reason="needs root, /dev/net/tun and BIRD 2 (bird2)")
-
-
-def birdc(sock, *cmd):
-    return subprocess.run(["birdc", "-s", str(sock), *cmd], capture_output=True,
-                          text=True, timeout=5).stdout
-
-
-class Bird:
-    def __init__(self, workdir, name, conf):
-        self.sock = workdir / (name + ".ctl")
-        self.pidfile = workdir / (name + ".pid")
-        self.conf = workdir / (name + ".conf")
-        self.conf.write_text(conf)
-        subprocess.run(["bird", "-c", str(self.conf), "-s", str(self.sock),
-                        "-P", str(self.pidfile)], check=True, timeout=10)
-        for _ in range(100):           # bird writes its pidfile after forking
-            text = self.pidfile.read_text() if self.pidfile.exists() else ""
-            if text.strip():
-                break
-            time.sleep(0.02)
-        self.pid = int(text)
-
-    def stop(self):
-        try:
-            os.kill(self.pid, signal.SIGCONT)
-        except ProcessLookupError:
-            return
-        stop_pid(self.pid)             # not our child: polls, a zombie counts as gone
 
 
 _NEXT_NET = [random.randint(2, 120)]
@@ -176,8 +145,7 @@ class Node:
             PREFIX, "announced" if present else "withdrawn", timeout, self.logtext()))
 
     def ctl_cmd(self, *args):
-        return subprocess.run([str(HEALTHD), "ctl", "-s", str(self.ctl), *args],
-                              capture_output=True, text=True, timeout=5)
+        return healthd_ctl(self.ctl, *args)
 
     def status(self):
         return json.loads(self.ctl_cmd("--json", "status").stdout)
@@ -301,51 +269,6 @@ def test_sigkill_of_healthd_withdraws_through_tun(node):
     print("\nwithdraw after healthd SIGKILL (tun device gone): %.0f ms" % (gone * 1000))
     assert gone < 3.0
     assert not Path("/sys/class/net/" + n.tun).exists()
-
-
-class BirdCtl:
-    """A persistent connection to a BIRD control socket: one `show route`
-    costs well under a millisecond this way (birdc costs 15-25 ms), fast
-    enough to see a route that lives for a few milliseconds."""
-
-    def __init__(self, path):
-        self.sock = socket.socket(socket.AF_UNIX, socket.SOCK_STREAM)
-        self.sock.settimeout(5)
-        self.sock.connect(str(path))
-        self.buf = b""
-        assert self.reply()[0].startswith("0001")
-
-    def reply(self):
-        """The lines of one reply, up to the closing 'DDDD text' line."""
-        lines = []
-        while True:
-            while b"\n" not in self.buf:
-                chunk = self.sock.recv(65536)
-                assert chunk, "BIRD closed its control socket"
-                self.buf += chunk
-            line, _, self.buf = self.buf.partition(b"\n")
-            line = line.decode(errors="replace")
-            lines.append(line)
-            if re.match(r"^\d{4} ", line):
-                return lines
-
-    def cmd(self, text):
-        self.sock.sendall(text.encode() + b"\n")
-        return self.reply()
-
-    def has_route(self):
-        return any(PREFIX in line for line in self.cmd("show route for " + PREFIX))
-
-    def import_updates(self):
-        """The peer's count of BGP route updates received from the node."""
-        for line in self.cmd("show protocols all node"):
-            m = re.search(r"Import updates:\s+(\d+)", line)
-            if m:
-                return int(m.group(1))
-        raise AssertionError("no import statistics")
-
-    def close(self):
-        self.sock.close()
 
 
 def test_restarted_healthd_does_not_reannounce_before_rise(node):

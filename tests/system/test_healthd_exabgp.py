@@ -19,11 +19,9 @@ import time
 
 import pytest
 
-from conftest import BUILD
 from healthd_ns import alive, can_make_namespaces, netns
-from test_healthd import PREFIX, Bird, BirdCtl
+from birdutil import HEALTHD, PREFIX, Bird, BirdCtl, PeerView, probes
 
-HEALTHD = BUILD / "anyns-healthd"
 ZONE = """$ORIGIN example.com.
 $TTL 3600
 @ SOA ns1 hostmaster 1 7200 3600 1209600 300
@@ -132,26 +130,20 @@ protocol bgp node {
 EXA_ZONE = ZONE + "www A 192.0.2.80\n"
 
 
-class ExaNode:
+class ExaNode(PeerView):
     """ExaBGP running healthd, a peer BIRD and anynsd in the current namespace."""
 
     def __init__(self, tmp_path, anynsd, respawn=True):
         self.dir = tmp_path
         self.proc = self.peer_bird = self.peer = None
-        self.anynsd = anynsd(zones={"example.com.": EXA_ZONE})
-        self.pidfile = tmp_path / "anynsd.pid"
-        self.pidfile.write_text("%d\n" % self.anynsd.pid)
+        self.start_anynsd(anynsd, EXA_ZONE)
         self.ctl = tmp_path / "healthd.ctl"
         self.hconf = tmp_path / "healthd.yaml"
         self.hconf.write_text(
             'announce: { asn: 65001, prefixes: [ "%s" ] }\n' % PREFIX +
             'healthd: { control: "%s", identity: exa1 }\n' % self.ctl +
-            "policy: { rise: 2, fall: 2, hold-down: 1s, drain-time: 1s }\n"
-            "probe:\n"
-            "  - { id: dns, type: dns, server: 127.0.0.1@%d, name: example.com,"
-            " interval: 100ms, timeout: 100ms }\n" % self.anynsd.port +
-            '  - { id: anynsd, type: process, pidfile: "%s", interval: 200ms,'
-            " timeout: 100ms }\n" % self.pidfile)
+            "policy: { rise: 2, fall: 2, hold-down: 1s, drain-time: 1s }\n" +
+            probes(self.anynsd.port, self.pidfile))
         self.conf = tmp_path / "exabgp.conf"
         self.conf.write_text(EXA_CONF.format(healthd=HEALTHD, conf=self.hconf))
         self.log = tmp_path / "exabgp.log"      # healthd's stderr lands here too
@@ -189,24 +181,8 @@ class ExaNode:
                 pass
         return pids
 
-    def ctl_cmd(self, *args):
-        return subprocess.run([str(HEALTHD), "ctl", "-s", str(self.ctl), *args],
-                              capture_output=True, text=True, timeout=5)
-
-    def peer_route(self):
-        lines = self.peer.cmd("show route all for " + PREFIX)
-        return "\n".join(lines) if any(PREFIX in line for line in lines) else ""
-
-    def wait_route(self, present, timeout=10.0, what=None):
-        t0 = time.monotonic()
-        while time.monotonic() - t0 < timeout:
-            route = self.peer_route()
-            if (what in route) if what else bool(route) == present:
-                return time.monotonic() - t0
-            time.sleep(0.003)
-        raise AssertionError("route %s not %s at the peer after %.1fs\n%s\n%s" % (
-            PREFIX, what or ("announced" if present else "withdrawn"), timeout,
-            self.peer_route(), self.logtext()[-4000:]))
+    def failure_context(self):
+        return self.logtext()[-4000:]
 
     def stop(self):
         if self.proc and self.proc.poll() is None:

@@ -21,11 +21,10 @@ from pathlib import Path
 
 import pytest
 
-from conftest import BUILD
 from healthd_ns import can_make_namespaces, netns, read_pidfile, stop_pid
-from test_healthd import PREFIX, ZONE, Bird, BirdCtl
+from birdutil import HEALTHD, PREFIX, Bird, BirdCtl, PeerView, probes
+from test_healthd import ZONE
 
-HEALTHD = BUILD / "anyns-healthd"
 FRR = Path("/usr/lib/frr")
 
 pytestmark = [
@@ -66,7 +65,7 @@ protocol bgp node {
 """
 
 
-class FrrNode:
+class FrrNode(PeerView):
     """FRR + peer BIRD + anynsd + anyns-healthd in the current namespace."""
 
     def __init__(self, tmp_path, nsname, anynsd):
@@ -78,9 +77,7 @@ class FrrNode:
             self.start_frr()
             self.peer_bird = Bird(tmp_path, "peer", PEER_CONF)
             self.peer = BirdCtl(self.peer_bird.sock)
-            self.anynsd = anynsd(zones={"example.com.": ZONE})
-            self.pidfile = tmp_path / "anynsd.pid"
-            self.pidfile.write_text("%d\n" % self.anynsd.pid)
+            self.start_anynsd(anynsd, ZONE)
             self.write_healthd_conf()
             self.wait_established()
         except BaseException:
@@ -129,12 +126,8 @@ class FrrNode:
             'speaker: { type: frr, vtysh: "%s", route-map: ANYNS-GSHUT, timeout: 2s,'
             " retry: 300ms }\n" % self.vtysh_path +
             'healthd: { control: "%s", tun: anyns0, identity: frr1 }\n' % self.ctl +
-            "policy: { rise: 2, fall: 2, hold-down: 1s, drain-time: 1s }\n"
-            "probe:\n"
-            "  - { id: dns, type: dns, server: 127.0.0.1@%d, name: example.com,"
-            " interval: 100ms, timeout: 100ms }\n" % self.anynsd.port +
-            '  - { id: anynsd, type: process, pidfile: "%s", interval: 200ms,'
-            " timeout: 100ms }\n" % self.pidfile)
+            "policy: { rise: 2, fall: 2, hold-down: 1s, drain-time: 1s }\n" +
+            probes(self.anynsd.port, self.pidfile))
         self.log = self.dir / "healthd.log"
 
     def start(self):
@@ -144,10 +137,6 @@ class FrrNode:
 
     def logtext(self):
         return self.log.read_text(errors="replace") if self.log.exists() else ""
-
-    def ctl_cmd(self, *args):
-        return subprocess.run([str(HEALTHD), "ctl", "-s", str(self.ctl), *args],
-                              capture_output=True, text=True, timeout=5)
 
     # -- the peer's view ------------------------------------------------------
     def wait_established(self, timeout=30):
@@ -160,22 +149,8 @@ class FrrNode:
             "\n".join(self.peer.cmd("show protocols all node")),
             self.vtysh("-c", "show bgp summary").stdout))
 
-    def peer_route(self):
-        lines = self.peer.cmd("show route all for " + PREFIX)
-        return "\n".join(lines) if any(PREFIX in line for line in lines) else ""
-
-    def wait_route(self, present, timeout=10.0, what=None):
-        """Seconds until the peer has (or lost) the route (or, with `what`,
-        until `what` is in its text)."""
-        t0 = time.monotonic()
-        while time.monotonic() - t0 < timeout:
-            route = self.peer_route()
-            if (what in route) if what else bool(route) == present:
-                return time.monotonic() - t0
-            time.sleep(0.003)
-        raise AssertionError("route %s not %s at the peer after %.1fs\n%s\n%s\n%s" % (
-            PREFIX, what or ("announced" if present else "withdrawn"), timeout,
-            self.peer_route(), self.frr_config(), self.logtext()))
+    def failure_context(self):
+        return "%s\n%s" % (self.frr_config(), self.logtext())
 
     def stop(self):
         if self.proc and self.proc.poll() is None:
