@@ -6,7 +6,8 @@
  * and reports like a compiler, `FILE:LINE: error: ...`, then a summary as
  * named-checkzone prints it: `zone example.com/IN: loaded serial N` and
  * `OK`, or `zone example.com/IN: not loaded due to errors.`.
- * Exit status: 0 good zone, 1 bad zone, 2 usage error or unreadable file.
+ * Exit status: 0 good zone, 1 bad or unreadable zone (as named-checkzone),
+ * 2 usage error.
  *
  * Without -o the origin is guessed: a leading $ORIGIN, else the owner of
  * the first record when it is absolute, else the file name without its
@@ -185,7 +186,7 @@ int ans_cli_zone_check(int argc, char **argv)
 	FILE *out = o.print ? stderr : stdout;
 	if (rc != ANS_OK) {
 		fprintf(out, "zone %s/IN: not loaded due to errors.\n", shown);
-		return rc == ANS_ENOENT || rc == ANS_EIO ? 2 : 1;
+		return 1;
 	}
 	fprintf(out, "zone %s/IN: loaded serial %u\n", shown, z->serial);
 	if (o.print && print_zone(z) != ANS_OK) {

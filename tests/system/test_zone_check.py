@@ -129,7 +129,11 @@ def test_default_origin_from_file_name(tmp_path):
 
 def test_usage_errors():
     assert run([str(ANYNS), "zone-check"]).returncode == 2
-    assert run([str(ANYNS), "zone-check", "-o", ORIGIN, "no-such.zone"]).returncode == 2
+    # an unreadable file is a zone not loaded: 1, as named-checkzone
+    missing = run([str(ANYNS), "zone-check", "-o", ORIGIN, "no-such.zone"])
+    assert missing.returncode == 1, missing.stderr
+    assert run([CHECKZONE, ORIGIN, "no-such.zone"]).returncode == 1
+    assert "no-such.zone: error: cannot read zone file" in missing.stderr
     assert run([str(ANYNS), "no-such-command"]).returncode == 2
     h = run([str(ANYNS), "help"])
     assert h.returncode == 0 and "zone-check" in h.stdout
