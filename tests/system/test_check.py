@@ -115,6 +115,9 @@ def test_every_status_of_the_serial_check(fleet, tmp_path):
     n = nodes_by_name(doc)
     assert n["fra1"]["status"] == "ok" and n["fra1"]["nsid"] == "fra1"
     assert n["fra1"]["serial"] == 11 and n["fra1"]["behind"] == 0
+    assert n["fra1"]["address"] == at(s["fra1"])
+    assert set(n["fra1"]) >= {"name", "address", "nsid", "serial", "behind",
+                              "rtt_ms", "status"}
     assert isinstance(n["fra1"]["rtt_ms"], float) and n["fra1"]["rtt_ms"] < 1000
     assert n["ams1"]["status"] == "lagging" and n["ams1"]["behind"] == 1
     assert n["lon1"]["status"] == "identity-mismatch" and n["lon1"]["nsid"] == "not-lon1"
