@@ -137,7 +137,7 @@ static int load_one(const char *conf_path, const struct conf_zone *cz,
 	struct ans_diag diag = { .fn = log_diag, .ctx = subject };
 	int rc = ans_zone_load(cz->file, cz->domain.wire, &diag, out);
 	if (rc != ANS_OK)
-		log_error("zone %s, load failed, %s (zone entry at %s:%u), %u errors (%s)",
+		log_error("zone %s, load failed, %s (zone.file of the entry at %s:%u), %u errors (%s)",
 			  cz->domain.text, cz->file, conf_path, cz->line, diag.errors,
 			  ans_strerror(rc));
 	return rc;

@@ -80,7 +80,7 @@ def test_check_unreadable_zone_file(tmp_path):
     rc, out, err = run("-c", str(conf), "--check")
     assert rc == 1
     assert "zone example.com., load failed, %s" % (tmp_path / "missing.zone") in err
-    assert "(zone entry at %s:4)" % conf in err
+    assert "(zone.file of the entry at %s:4)" % conf in err   # file, line, option
 
 
 def test_check_reports_zone_errors_with_file_and_line(tmp_path):
