@@ -108,3 +108,16 @@ def test_config_reference_is_doc_config_md():
     rc, out, err = run("--config-reference")
     assert rc == 0
     assert out == (ROOT / "doc" / "config.md").read_text()
+
+
+def test_examples_pass_their_checks():
+    # the README points operators at examples/: each must pass its own program's check
+    ex = ROOT / "examples"
+    rc, out, err = run("-c", str(ex / "anynsd.yaml"), "--check")
+    assert rc == 0 and "check passed" in err, err
+    hd = subprocess.run([str(ANYNSD.parent / "anyns-healthd"), "-c", str(ex / "healthd.yaml"),
+                         "-C"], capture_output=True, text=True, timeout=10)
+    assert hd.returncode == 0, hd.stderr
+    bird = subprocess.run(["bird", "-p", "-c", str(ex / "bird-node.conf")],
+                          capture_output=True, text=True, timeout=10)
+    assert bird.returncode == 0, bird.stderr
