@@ -429,6 +429,12 @@ def test_metrics_and_status(node):
     assert re.search(r'anyns_healthd_probe_runs_total\{probe="dns"\} [1-9]', body)
     for line in body.splitlines():
         assert line.startswith("#") or re.match(r'^anyns_healthd_\w+(\{\w+="[^"]*"\})? [0-9.]+$', line), line
+    # the same Prometheus text as anynsd's (issue 4): promtool accepts it
+    # (prometheus is in scripts/deps.sh's test set, so it is not optional here)
+    lint = subprocess.run(["promtool", "check", "metrics"], input=body, text=True,
+                          capture_output=True, timeout=30)
+    assert lint.returncode == 0 and (lint.stdout + lint.stderr).strip() == "", \
+        lint.stdout + lint.stderr
     assert n.ctl_cmd("metrics").stdout == body or "anyns_healthd_announced" in n.ctl_cmd("metrics").stdout
     text = n.ctl_cmd("status").stdout
     assert text.startswith("state: up") and "probe dns: ok" in text
@@ -450,6 +456,27 @@ def test_dns_probe_expected_answer_and_command_probe(node, tmp_path):
     probes = {p["id"]: p for p in st["probes"]}
     assert probes["dns"]["last"] == "no answer '192.0.2.99'"
     assert probes["cmd"]["last"] == "command exit status 1"
+
+
+def test_zone_probe_served_missing_and_behind_primary(node, anynsd):
+    # The hidden primary is 9 serials ahead of the local anynsd.
+    primary = anynsd(zones={"example.com.": ZONE.replace("2026112601", "2026112610")})
+    n = node(probes=None)
+    local, prim = "127.0.0.1@%d" % n.anynsd.port, "127.0.0.1@%d" % primary.port
+    z = ("  - { id: %s, type: zone, server: " + local + ", name: %s, interval: 100ms,"
+         " timeout: 100ms%s }\n")
+    n.conf.write_text(n.conf.read_text() + z % ("fresh", "example.com", "") +
+                      z % ("missing", "example.org", "") +
+                      z % ("lag", "example.com", ", primary: %s, max-serial-lag: 2" % prim) +
+                      z % ("near", "example.com", ", primary: %s, max-serial-lag: 9" % prim))
+    n.start()
+    time.sleep(1.5)
+    st = n.status()
+    assert st["state"] == "init" and not n.peer_route()
+    probes = {p["id"]: p for p in st["probes"]}
+    assert probes["fresh"]["ok"] and probes["near"]["ok"], probes
+    assert "example.org not served (rcode 5" in probes["missing"]["last"], probes
+    assert probes["lag"]["last"] == "serial 2026112601 behind primary 2026112610", probes
 
 
 def test_command_probe_overrun_is_killed(node, tmp_path):
