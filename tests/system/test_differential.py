@@ -271,9 +271,9 @@ def test_answer(servers, qname, qtype, tcp, ename, casing):
     for name, form in forms.items():
         if name != "anynsd" and isinstance(form, dict):
             assert form["question"] == echoed, "%s changed the question" % name
-    skip_if_peers_disagree(forms)
     need_anynsd(servers, forms)
-    assert_like_peers(forms)
+    # Where Knot and BIND disagree, anynsd must still give one of their answers.
+    assert_like_a_peer(forms)
 
 
 # --- special cases --------------------------------------------------------------
