@@ -23,6 +23,7 @@
 #include <string.h>
 #include <sys/epoll.h>
 #include <sys/socket.h>
+#include <sys/syscall.h>
 #include <time.h>
 #include <unistd.h>
 #include <urcu/urcu-memb.h>
@@ -155,8 +156,13 @@ static void *worker_main(void *arg)
 	urcu_memb_register_thread();
 	bool running = true;
 	while (running) {
-		int timeout = tcp_sweep(w);
-		int n = epoll_wait(w->epfd, events, EPOLL_EVENTS, timeout);
+		/* No TCP deadline pending: no clock read (the sweep would only
+		 * return -1). The wait as a raw syscall: no pthread
+		 * cancellation wrappers per wake-up (~70 instructions per query
+		 * with one query outstanding; workers are never cancelled). */
+		int timeout = w->tcp.next_deadline_ms == 0 ? -1 : tcp_sweep(w);
+		int n = (int)syscall(SYS_epoll_pwait, w->epfd, events, EPOLL_EVENTS, timeout,
+				    NULL, (size_t)8);   /* no mask: as epoll_wait */
 		if (n < 0 && errno != EINTR) {
 			log_error("server, worker %u, epoll failed (%s)", w->id, strerror(errno));
 			break;
