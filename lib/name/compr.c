@@ -57,6 +57,40 @@ static unsigned written_labels(const uint8_t *msg, size_t off,
 	return n;
 }
 
+static inline uint64_t ld64(const uint8_t *p)
+{
+	uint64_t v;
+	memcpy(&v, p, 8);
+	return v;
+}
+
+static inline uint32_t ld32(const uint8_t *p)
+{
+	uint32_t v;
+	memcpy(&v, p, 4);
+	return v;
+}
+
+/* Two labels (length byte first) byte for byte, reading only inside them:
+ * whole words, an overlapping last word, or two overlapping halves, as
+ * name_fast.c hashes them. A memcmp() call per label cost more than the
+ * compare itself (labels are a few bytes); a byte loop cost more still. */
+static inline bool label_same(const uint8_t *a, const uint8_t *b)
+{
+	if (a[0] != b[0])
+		return false;
+	size_t n = (size_t)a[0] + 1;
+	if (n >= 8) {
+		for (size_t i = 0; i + 8 < n; i += 8)
+			if (ld64(a + i) != ld64(b + i))
+				return false;
+		return ld64(a + n - 8) == ld64(b + n - 8);
+	}
+	if (n >= 4)
+		return ld32(a) == ld32(b) && ld32(a + n - 4) == ld32(b + n - 4);
+	return a[n / 2] == b[n / 2] && a[n - 1] == b[n - 1];
+}
+
 struct match {
 	unsigned labels;   /* how many labels of the name, from the root */
 	uint16_t pos;      /* message offset of the matched suffix */
@@ -73,7 +107,7 @@ static void match_one(const uint8_t *msg, size_t off, const uint8_t *name,
 	while (m < nn && m < wn) {
 		const uint8_t *a = name + no[nn - 1 - m];
 		const uint8_t *b = msg + wpos[wn - 1 - m];
-		if (a[0] != b[0] || memcmp(a + 1, b + 1, a[0]) != 0)
+		if (!label_same(a, b))
 			return;
 		m++;
 		if (m > best->labels && wpos[wn - m] < PTR_LIMIT) {

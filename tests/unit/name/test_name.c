@@ -667,6 +667,42 @@ static void test_compression_table_full(void **state)
 	}
 }
 
+/* Labels are compared a word at a time (compr.c): for every label length
+ * and every byte of it, a label differing only there is not reused, and an
+ * equal one is (the pointer then aims at the first name's label). */
+static void test_compression_label_bytes(void **state)
+{
+	(void)state;
+	for (unsigned len = 1; len <= ANS_LABEL_MAX; len++) {
+		for (unsigned at = 0; at <= len; at++) {
+			uint8_t msg[256] = { 0 }, name[80];
+			name[0] = (uint8_t)len;
+			for (unsigned i = 1; i <= len; i++)
+				name[i] = (uint8_t)('a' + i % 26);
+			memcpy(name + len + 1, "\3com", 5);
+			name[len + 6] = 0;
+			struct ans_wire w = ans_wire_init(msg, sizeof(msg));
+			struct ans_compr c;
+			ans_compr_init(&c, msg);
+			w.pos = 12;
+			assert_int_equal(ans_name_write(&w, name, &c), ANS_OK);
+			size_t second = w.pos;
+			if (at > 0)     /* at == 0: the same name again */
+				name[at] = '0';
+			assert_int_equal(ans_name_write(&w, name, &c), ANS_OK);
+			if (at == 0) {
+				assert_int_equal(w.pos - second, 2);
+				assert_memory_equal(msg + second, "\300\014", 2);
+			} else {
+				/* the label inline, then a pointer to "com" */
+				assert_int_equal(w.pos - second, len + 3);
+				assert_int_equal(msg[second + len + 1], 0xC0);
+				assert_int_equal(msg[second + len + 2], 12 + len + 1);
+			}
+		}
+	}
+}
+
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
@@ -689,6 +725,7 @@ int main(void)
 		cmocka_unit_test(test_compression_far),
 		cmocka_unit_test(test_compression_space),
 		cmocka_unit_test(test_compression_table_full),
+		cmocka_unit_test(test_compression_label_bytes),
 	};
 	return cmocka_run_group_tests(tests, NULL, NULL);
 }
