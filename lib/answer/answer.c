@@ -68,6 +68,7 @@ static void begin(struct resp *r, const struct query *qq, const uint8_t *qname,
 	r->tc = false;
 	r->addl_count = r->added_count = 0;
 	r->addl_cut = NULL;
+	r->cname_target = NULL;
 	r->compr = compr;
 	r->qname = qname;
 	r->qname_len = qq->qname_len;

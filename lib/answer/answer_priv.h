@@ -68,6 +68,12 @@ struct resp {
 	const struct ans_node *addl_cut;
 	const struct ans_rrset *added[ADDITIONAL_MAX];
 	unsigned added_count;
+	/* The target of the last CNAME written (zone bytes) and the pointer
+	 * the compressor would give that name now (section.c): the owner of
+	 * the next step of a chain is that name. NULL when none or after a
+	 * rollback of the message. */
+	const uint8_t *cname_target;
+	uint16_t cname_ptr;
 };
 
 /* section.c */

@@ -38,12 +38,23 @@ static bool rdata_compresses(uint16_t type)
  * for them, since it is the first full match recorded: had an earlier one
  * existed, the first owner would itself be a bare pointer, which is then
  * returned as is. */
+/* Exact bytes, as the compressor matches. */
+static bool owner_is_target(const uint8_t *owner, const uint8_t *target)
+{
+	size_t len = ans_name_len(target);
+	return memcmp(owner, target, len) == 0;
+}
+
 static uint16_t put_first_owner(struct resp *r, const uint8_t *owner)
 {
 	/* The question's name is the first entry of the table (offset 12). */
 	if (owner == r->qname && r->compr_question > 0) {
 		ans_wire_write_u16(&r->w, 0xC000 | HDR_LEN);
 		return 0xC000 | HDR_LEN;
+	}
+	if (r->cname_target && owner_is_target(owner, r->cname_target)) {
+		ans_wire_write_u16(&r->w, r->cname_ptr);
+		return r->cname_ptr;
 	}
 	size_t start = r->w.pos;
 	ans_name_write(&r->w, owner, r->compr);
@@ -52,6 +63,68 @@ static uint16_t put_first_owner(struct resp *r, const uint8_t *owner)
 	if (r->w.pos - start == 2)
 		return ans_get_u16(r->w.base + start);
 	return start < 0x4000 ? (uint16_t)(0xC000 | start) : 0;
+}
+
+/* True when rd is exactly one uncompressed name of len bytes: labels of at
+ * most 63 bytes, at most 255 bytes in all (what stored rdata holds; anything
+ * else goes through ans_rdata_write, which copies what it cannot walk). */
+static bool name_fills(const uint8_t *rd, size_t len)
+{
+	size_t p = 0;
+	while (p < len && p < ANS_NAME_MAX) {
+		uint8_t l = rd[p];
+		if (l == 0)
+			return p + 1 == len;
+		if (l > ANS_LABEL_MAX)
+			return false;
+		p += (size_t)l + 1;
+	}
+	return false;
+}
+
+/* After a CNAME's target was written at `at`: the pointer the compressor
+ * would give that name from now on. It takes the first recorded name that
+ * matches all labels; when the target was written with labels inline none
+ * before it did (it would have been a bare pointer), so that is the target
+ * itself; when it was a bare pointer, that pointer is the first match. */
+static void note_cname(struct resp *r, const uint8_t *target, size_t at, uint16_t count)
+{
+	r->cname_target = NULL;
+	if (target[0] == 0)
+		return;   /* the root: one byte, no pointer */
+	if (r->compr->count > count && r->compr->offs[count] == at)
+		r->cname_ptr = (uint16_t)(0xC000 | at);
+	else if (r->w.pos - at == 2 && (r->w.base[at] & 0xC0) == 0xC0)
+		r->cname_ptr = ans_get_u16(r->w.base + at);
+	else
+		return;   /* not recorded (past 0x4000, table full) */
+	r->cname_target = target;
+}
+
+/* The rdata of NS, CNAME and PTR (one name) and MX (a preference and a
+ * name) as ans_rdata_write() writes it, without its descriptor search and
+ * field walk (~200 instructions a record); other types and rdata of
+ * another shape go the general way. */
+static void put_rdata(struct resp *r, uint16_t type, const uint8_t *rd, uint16_t len)
+{
+	size_t skip = type == ANS_TYPE_MX ? 2 : 0;
+	bool named = type == ANS_TYPE_NS || type == ANS_TYPE_CNAME ||
+		     type == ANS_TYPE_PTR || type == ANS_TYPE_MX;
+	if (!named || len <= skip || !name_fills(rd + skip, len - skip)) {
+		ans_rdata_write(&r->w, type, rd, len, r->compr);
+		return;
+	}
+	size_t len_at = r->w.pos;
+	ans_wire_write_u16(&r->w, 0);
+	ans_wire_write_bytes(&r->w, rd, skip);
+	size_t at = r->w.pos;
+	uint16_t count = r->compr->count;
+	ans_name_write(&r->w, rd + skip, r->compr);
+	if (r->w.err)
+		return;
+	ans_put_u16(r->w.base + len_at, (uint16_t)(r->w.pos - len_at - 2));
+	if (type == ANS_TYPE_CNAME)
+		note_cname(r, rd, at, count);
 }
 
 int resp_put_rrset(struct resp *r, int sec, const uint8_t *owner,
@@ -78,7 +151,7 @@ int resp_put_rrset(struct resp *r, int sec, const uint8_t *owner,
 		if (copy)
 			ans_wire_write_bytes(&r->w, p, 2u + len);
 		else
-			ans_rdata_write(&r->w, rs->type, p + 2, len, r->compr);
+			put_rdata(r, rs->type, p + 2, len);
 		p += 2 + len;
 	}
 	if (r->w.err) {
@@ -87,6 +160,7 @@ int resp_put_rrset(struct resp *r, int sec, const uint8_t *owner,
 		r->w.err = ANS_OK;
 		r->w.pos = mark;
 		r->compr->count = compr_mark;
+		r->cname_target = NULL;
 		return ANS_ESPACE;
 	}
 	r->count[sec] = (uint16_t)(r->count[sec] + rs->count);
@@ -97,6 +171,7 @@ static void truncate_to_question(struct resp *r)
 {
 	r->w.pos = r->question_end;
 	r->compr->count = r->compr_question;
+	r->cname_target = NULL;
 	memset(r->count, 0, sizeof(r->count));
 	r->tc = true;
 }

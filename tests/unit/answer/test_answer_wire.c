@@ -34,7 +34,9 @@ static const char zone_text[] =
 	"ns2.sub AAAA 2001:db8::5\nptr PTR www\nptr PTR mail.other.org.\n"
 	"_sip._tcp SRV 0 5 5060 mx2\n"
 	"sib NS ns.sub\nsib NS ns1\noob NS ns.other.org.\noob NS NS.OOB\n"
-	"ns.oob A 192.0.2.7\ntoref CNAME x.sub\n";
+	"ns.oob A 192.0.2.7\ntoref CNAME x.sub\n"
+	"x.www CNAME www\nc1 CNAME c2\nc2 CNAME alias\nself CNAME self\n"
+	"c3 CNAME mail.other.org.\nc4 CNAME mx2\n";
 
 static struct ans_zoneset *zs;
 static struct ans_zone *zone;
@@ -172,6 +174,18 @@ static const struct wcase cases[] = {
 	{ "ns.oob.example.com.", ANS_TYPE_A, false, 2 + 1 },
 	{ "NS.oob.example.com.", ANS_TYPE_A, true, 2 + 1 },
 	{ "toref.example.com.", ANS_TYPE_A, false, 1 + 2 + 3 },
+	/* CNAME chains: the next owner is the target just written (a pointer
+	 * to it, or the pointer it was written as); other case, loops and
+	 * out-of-zone targets the slow way. */
+	{ "alias.example.com.", ANS_TYPE_A, true, 1 + 2 },
+	{ "ALIAS.example.com.", ANS_TYPE_TXT, false, 1 + 2 },
+	{ "x.www.example.com.", ANS_TYPE_A, false, 1 + 2 },
+	{ "c1.example.com.", ANS_TYPE_A, false, 3 + 2 },
+	{ "c1.example.com.", ANS_TYPE_MX, true, 3 + 1 },
+	{ "self.example.com.", ANS_TYPE_A, false, 1 },
+	{ "c3.example.com.", ANS_TYPE_A, false, 1 },
+	{ "c4.example.com.", ANS_TYPE_AAAA, false, 1 + 2 },
+	{ "c4.example.com.", ANS_TYPE_MX, false, 1 + 1 },
 };
 
 /* The delegations got ready blocks with the right counts, and the cut
