@@ -57,8 +57,8 @@ static size_t size_limit(const struct query *qq, const struct ans_answer_conf *c
 }
 
 /* Header space and the question, echoed as received (RFC 1035 §4.1.2). */
-static void begin(struct resp *r, const struct query *qq, const uint8_t *qname,
-		  struct ans_compr *compr, uint8_t *out, size_t limit)
+static void begin(struct resp *r, const struct query *qq, struct ans_compr *compr,
+		  uint8_t *out, size_t limit)
 {
 	/* Field by field, not memset: the added[]/addl_src[] arrays are only
 	 * read up to their counts, and this runs for every packet. */
@@ -70,6 +70,7 @@ static void begin(struct resp *r, const struct query *qq, const uint8_t *qname,
 	r->addl_cut = NULL;
 	r->cname_target = NULL;
 	r->compr = compr;
+	const uint8_t *qname = qq->qname;
 	r->qname = qname;
 	r->qname_len = qq->qname_len;
 	/* RD and CD are copied (RFC 1035 §4.1.1, RFC 4035 §3.1.6); RA never. */
@@ -82,7 +83,11 @@ static void begin(struct resp *r, const struct query *qq, const uint8_t *qname,
 		 * for ans_answer(): limit >= 512, a name <= 255), not per
 		 * field by the cursor. */
 		memset(out, 0, HDR_LEN);
-		memcpy(out + HDR_LEN, qname, qq->qname_len);
+		/* memmove: the request may be in the output buffer. From
+		 * here on the question's name is its copy in the response
+		 * (the owner every answer at the name points to). */
+		memmove(out + HDR_LEN, qname, qq->qname_len);
+		r->qname = out + HDR_LEN;
 		ans_put_u16(out + q_end - 4, qq->qtype);
 		ans_put_u16(out + q_end - 2, qq->qclass);
 		r->w.pos = q_end;
@@ -270,7 +275,7 @@ int ans_answer(struct ans_answer_ctx *ctx, const struct ans_answer_conf *conf,
 		qq.has_edns = qq.has_tsig = false;   /* as Knot: no OPT then */
 	struct resp r;
 	size_t limit = size_limit(&qq, conf, tr, out_size);
-	begin(&r, &qq, ctx->qname, &ctx->compr, out, limit);
+	begin(&r, &qq, &ctx->compr, out, limit);
 	r.w.len = limit - opt_reserve(&qq, conf);
 	r.rcode = st == QUERY_FORMERR ? RCODE_FORMERR : triage(&qq, info);
 	if (info->is_notify)
@@ -302,7 +307,7 @@ size_t ans_answer_error(const uint8_t *q, size_t q_len, uint8_t rcode,
 		return 0;
 	struct resp r;
 	size_t limit = out_size < 65535 ? out_size : 65535;
-	begin(&r, &qq, qname, &compr, out, limit);
+	begin(&r, &qq, &compr, out, limit);
 	r.rcode = rcode;
 	qq.has_tsig = false;   /* the program answers TSIG itself */
 	return finish(&r, &qq, NULL, limit, q, q_len);

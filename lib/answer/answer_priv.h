@@ -37,6 +37,8 @@ struct query {
 	uint8_t opcode;
 	bool has_question;
 	size_t question_end;        /* offset just past the question */
+	const uint8_t *qname;       /* as received: in the request, or the
+				    * caller's buffer when it was compressed */
 	uint8_t qname_len;          /* wire length of the question name */
 	uint8_t qname_labels;       /* labels, the root not counted */
 	uint8_t qname_offs[ANS_NAME_MAX_LABELS];   /* label offsets */

@@ -71,31 +71,33 @@ static enum query_status parse_records(const uint8_t *q, size_t q_len,
 	return w->pos == q_len ? QUERY_OK : QUERY_FORMERR;
 }
 
-/* The question name in one pass: copied as received, lowercased (RFC 4343:
- * ASCII letters only) and its labels' offsets noted, so nothing later walks
- * it again. False for anything unusual (a compression pointer, which only
- * could point into the header, a bad label, the end of the message): then
- * ans_name_parse() decides, as before. */
-static bool read_qname(const uint8_t *q, size_t q_len, size_t *pos, uint8_t *qname,
-		       uint8_t *lname, struct query *qq)
+/* The question name in one pass: lowercased (RFC 4343: ASCII letters
+ * only) and its labels' offsets noted, so nothing later walks it again; the
+ * name as received stays where it is (qq->qname points into q). False for
+ * anything unusual (a compression pointer, which only could point into the
+ * header, a bad label, the end of the message): then ans_name_parse()
+ * decides, as before. The name's zero byte must lie before `end`, which
+ * bounds both the message and the 255-byte limit: two tests per label. */
+static bool read_qname(const uint8_t *q, size_t q_len, size_t *pos, uint8_t *lname,
+		       struct query *qq)
 {
 	size_t start = *pos, p = start;
+	size_t end = q_len - start > ANS_NAME_MAX ? start + ANS_NAME_MAX : q_len;
 	unsigned labels = 0;
 	for (;;) {
-		if (p >= q_len)
+		if (p >= end)
 			return false;
 		uint8_t len = q[p];
-		if (len > ANS_LABEL_MAX || p - start + len + 1 > ANS_NAME_MAX ||
-		    len >= q_len - p)
-			return false;
 		if (len == 0)
 			break;
+		if (len > ANS_LABEL_MAX)
+			return false;
 		qq->qname_offs[labels++] = (uint8_t)(p - start);
 		p += (size_t)len + 1;
 	}
 	size_t n = p + 1 - start;
-	memcpy(qname, q + start, n);
-	ans_name_fold_copy(lname, qname, n);
+	ans_name_fold_copy(lname, q + start, n);
+	qq->qname = q + start;
 	*pos = p + 1;
 	qq->qname_len = (uint8_t)n;
 	qq->qname_labels = (uint8_t)labels;
@@ -105,11 +107,12 @@ static bool read_qname(const uint8_t *q, size_t q_len, size_t *pos, uint8_t *qna
 static bool parse_qname(const uint8_t *q, size_t q_len, size_t *pos, uint8_t *qname,
 			uint8_t *lname, struct query *qq)
 {
-	if (read_qname(q, q_len, pos, qname, lname, qq))
+	if (read_qname(q, q_len, pos, lname, qq))
 		return true;
 	size_t len;
 	if (ans_name_parse(q, q_len, pos, qname, &len) != ANS_OK)
 		return false;
+	qq->qname = qname;
 	ans_name_copy(lname, qname);
 	ans_name_lower(lname);
 	qq->qname_len = (uint8_t)len;
@@ -129,6 +132,7 @@ static void query_clear(struct query *qq)
 	qq->edns_payload = 0;
 	qq->question_end = qq->tsig_pos = 0;
 	qq->qname_len = qq->qname_labels = 0;
+	qq->qname = NULL;
 }
 
 enum query_status query_parse(const uint8_t *q, size_t q_len,

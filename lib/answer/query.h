@@ -17,8 +17,9 @@ enum query_status {
 	QUERY_DROP,      /* no header, or a response: send nothing */
 };
 
-/* Parses q into *qq; the question name (case kept) goes to qname, its
- * lowercased copy to lname, its label offsets to qq->qname_offs. */
+/* Parses q into *qq; the question name (case kept) is at qq->qname: in q,
+ * or copied to qname when it has to be decompressed; its lowercased copy
+ * goes to lname, its label offsets to qq->qname_offs. */
 enum query_status query_parse(const uint8_t *q, size_t q_len,
 			      uint8_t qname[ANS_NAME_MAX], uint8_t lname[ANS_NAME_MAX],
 			      struct query *qq);

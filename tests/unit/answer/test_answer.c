@@ -392,6 +392,53 @@ static void test_raw(void **state)
 	}
 }
 
+/* The question name's limits, read by query.c's one-pass walk: 255 bytes
+ * is a name (not ours: REFUSED), 256 is not, nor a 64-byte label, nor a
+ * name whose zero byte is missing or the message's last byte. */
+static size_t long_query(uint8_t *pkt, unsigned last_label, unsigned bad_label)
+{
+	static const uint8_t hdr[12] = { 0x12, 0x34, 1, 0, 0, 1 };
+	memcpy(pkt, hdr, sizeof(hdr));
+	size_t n = sizeof(hdr);
+	unsigned lens[4] = { 63, 63, 63, last_label };
+	if (bad_label)
+		lens[1] = bad_label;
+	for (unsigned i = 0; i < 4; i++) {
+		pkt[n++] = (uint8_t)lens[i];
+		memset(pkt + n, 'a', lens[i]);
+		n += lens[i];
+	}
+	memcpy(pkt + n, "\0\0\1\0\1", 5);
+	return n + 5;
+}
+
+static void test_qname_limits(void **state)
+{
+	(void)state;
+	static const struct { unsigned last, bad; int cut; int rcode; } cases[] = {
+		{ 61, 0, 0, 5 },      /* 255 bytes */
+		{ 62, 0, 0, 1 },      /* 256 bytes */
+		{ 10, 64, 0, 1 },     /* a 64-byte label */
+		{ 61, 0, 5, 1 },      /* ends where the zero byte should be */
+		{ 61, 0, 4, 1 },      /* the zero byte, no type */
+	};
+	for (size_t i = 0; i < sizeof(cases) / sizeof(cases[0]); i++) {
+		uint8_t pkt[400], out[4096];
+		size_t len = long_query(pkt, cases[i].last, cases[i].bad) - (size_t)cases[i].cut;
+		struct ans_answer_ctx ctx;
+		struct ans_answer_info info;
+		size_t olen = 0;
+		assert_int_equal(ans_answer(&ctx, &conf, zs, pkt, len, ANS_TRANSPORT_UDP,
+					    out, sizeof(out), &olen, &info), ANS_OK);
+		if (olen < 12 || (out[3] & 0xF) != cases[i].rcode)
+			fail_msg("case %zu: len %zu rcode %d", i, olen, olen >= 12 ? out[3] & 0xF : -1);
+		/* The question is echoed only when it parsed. */
+		assert_int_equal(ans_get_u16(out + 4), cases[i].rcode == 5 ? 1 : 0);
+		if (cases[i].rcode == 5)
+			assert_memory_equal(out + 12, pkt + 12, len - 12);
+	}
+}
+
 static void test_error_helper(void **state)
 {
 	(void)state;
@@ -416,6 +463,7 @@ int main(void)
 		cmocka_unit_test(test_negative_ttl),
 		cmocka_unit_test(test_edns_do_nsid),
 		cmocka_unit_test(test_raw),
+		cmocka_unit_test(test_qname_limits),
 		cmocka_unit_test(test_error_helper),
 	};
 	return cmocka_run_group_tests(tests, setup, teardown);
