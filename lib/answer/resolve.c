@@ -63,20 +63,40 @@ static bool visited(const struct walk *wk, const struct ans_node *n)
 	return false;
 }
 
+/* Whether the lowercased name (len bytes, labels at offs) is at or below
+ * the apex (lowercased by the builder): the apex's exact bytes ending it
+ * at a label boundary. The same answer as ans_name_is_sub() for these
+ * inputs, without its case folding and second label walk. */
+static bool in_zone(const uint8_t *name, size_t len, const uint8_t *offs,
+		    unsigned labels, const uint8_t *apex)
+{
+	size_t apex_len = ans_name_len(apex);
+	if (apex_len > len || memcmp(name + len - apex_len, apex, apex_len) != 0)
+		return false;
+	size_t at = len - apex_len;
+	if (at == len - 1)
+		return true;   /* the root zone */
+	for (unsigned i = 0; i < labels; i++)
+		if (offs[i] == at)
+			return true;
+	return false;
+}
+
 /* Moves the walk to `target` (a name from rdata or a synthesis); STOP
  * when it leaves the zone, as no other zone's data is mixed in. */
 static int follow(struct walk *wk, const struct ans_zone *z, const uint8_t *target)
 {
 	uint8_t *b = wk->buf[wk->next_buf];
 	wk->next_buf ^= 1;
-	ans_name_copy(b, target);
-	ans_name_lower(b);
-	if (!ans_name_is_sub(b, z->apex))
+	size_t len = ans_name_len(target);
+	ans_name_fold_copy(b, target, len);   /* copy and lowercase in one */
+	unsigned labels = ans_name_label_offsets(b, wk->offs_buf);
+	if (!in_zone(b, len, wk->offs_buf, labels, z->apex))
 		return STOP;
 	wk->owner = b;
 	wk->lname = b;
-	wk->len = ans_name_len(b);
-	wk->labels = ans_name_label_offsets(b, wk->offs_buf);
+	wk->len = len;
+	wk->labels = labels;
 	wk->offs = wk->offs_buf;
 	return FOLLOW;
 }

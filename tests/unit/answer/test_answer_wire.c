@@ -36,7 +36,7 @@ static const char zone_text[] =
 	"sib NS ns.sub\nsib NS ns1\noob NS ns.other.org.\noob NS NS.OOB\n"
 	"ns.oob A 192.0.2.7\ntoref CNAME x.sub\n"
 	"x.www CNAME www\nc1 CNAME c2\nc2 CNAME alias\nself CNAME self\n"
-	"c3 CNAME mail.other.org.\nc4 CNAME mx2\n";
+	"c3 CNAME mail.other.org.\nc4 CNAME mx2\nc5 CNAME a\\007example.com.\n";
 
 static struct ans_zoneset *zs;
 static struct ans_zone *zone;
@@ -186,6 +186,8 @@ static const struct wcase cases[] = {
 	{ "c3.example.com.", ANS_TYPE_A, false, 1 },
 	{ "c4.example.com.", ANS_TYPE_AAAA, false, 1 + 2 },
 	{ "c4.example.com.", ANS_TYPE_MX, false, 1 + 1 },
+	/* ends in the apex's bytes inside a label: not in the zone */
+	{ "c5.example.com.", ANS_TYPE_A, false, 1 },
 };
 
 /* The delegations got ready blocks with the right counts, and the cut
