@@ -87,7 +87,7 @@ const struct ans_node *ans_zone_find_hashed(const struct ans_zone *z,
 	for (size_t s = h & ix->mask; (v = ix->slots[s]) != 0; s = (s + 1) & ix->mask) {
 		size_t i = (v & ix->node_mask) - 1;
 		if ((v & ~ix->node_mask) == tag && ix->lens[i] == len &&
-		    memcmp(z->nodes[i].owner, lname, len) == 0)
+		    ans_zone_bytes_equal(z->nodes[i].owner, lname, len))
 			return &z->nodes[i];
 	}
 	return NULL;

@@ -6,6 +6,10 @@
 #ifndef ANS_ZONE_ZONE_PRIV_H
 #define ANS_ZONE_ZONE_PRIV_H
 
+#include <stdbool.h>
+#include <stdint.h>
+#include <string.h>
+
 #include "lib/base/arena.h"
 #include "lib/zone/zone.h"
 
@@ -30,6 +34,39 @@ int ans_zone_referrals_build(struct ans_zone *z, struct ans_arena *arena) ANS_WU
 static inline uint8_t *ans_rrset_referral_slot(const struct ans_rrset *ns)
 {
 	return (uint8_t *)ns->rdata + ns->rdata_len + 4 + 4 * (size_t)ns->count;
+}
+
+/* Whether the len bytes at a and b are equal (names of at most 255 bytes):
+ * eight bytes at a time, the last word overlapping, short ones as two
+ * overlapping halves; only bytes inside [0, len) are read. Inline: the
+ * lookups compare one short name per probe, where a memcmp() call cost
+ * more than the compare. */
+static inline bool ans_zone_bytes_equal(const uint8_t *a, const uint8_t *b, size_t len)
+{
+	uint64_t x, y;
+	if (len >= 8) {
+		for (size_t i = 0; i + 8 < len; i += 8) {
+			memcpy(&x, a + i, 8);
+			memcpy(&y, b + i, 8);
+			if (x != y)
+				return false;
+		}
+		memcpy(&x, a + len - 8, 8);
+		memcpy(&y, b + len - 8, 8);
+		return x == y;
+	}
+	if (len >= 4) {
+		uint32_t u, v, s, t;
+		memcpy(&u, a, 4);
+		memcpy(&v, b, 4);
+		memcpy(&s, a + len - 4, 4);
+		memcpy(&t, b + len - 4, 4);
+		return u == v && s == t;
+	}
+	for (size_t i = 0; i < len; i++)
+		if (a[i] != b[i])
+			return false;
+	return true;
 }
 
 #endif

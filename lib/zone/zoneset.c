@@ -24,6 +24,7 @@
  * suffix by suffix, which ans_name_hash() is not).
  */
 #include "lib/zone/zoneset.h"
+#include "lib/zone/zone_priv.h"
 
 #include <stdlib.h>
 #include <string.h>
@@ -102,7 +103,7 @@ static uint64_t name_hash(const uint8_t *name)
 static bool apex_is(const struct ans_zoneset *zs, size_t i, const uint8_t *name,
 		    size_t len)
 {
-	return zs->apex_len[i] == len && memcmp(zs->lapex[i], name, len) == 0;
+	return zs->apex_len[i] == len && ans_zone_bytes_equal(zs->lapex[i], name, len);
 }
 
 /* Returns the index of the zone with this apex (a lowercased name of

@@ -18,6 +18,7 @@
 #include "lib/name/name.h"
 #include "lib/wire/rdata.h"
 #include "lib/zone/zone.h"
+#include "lib/zone/zone_priv.h"
 
 static uint8_t *wname(const char *text)
 {
@@ -341,6 +342,29 @@ static void test_additional_links(void **state)
 	ans_zone_free(z);
 }
 
+/* The index's inline compare: every length up to a name's 255 bytes, a
+ * difference at every position found, equal bytes equal. */
+static void test_bytes_equal(void **state)
+{
+	(void)state;
+	uint8_t a[ANS_NAME_MAX], b[ANS_NAME_MAX];
+	for (size_t i = 0; i < sizeof(a); i++)
+		a[i] = (uint8_t)(i * 7 + 1);
+	for (size_t len = 0; len <= sizeof(a); len++) {
+		memcpy(b, a, sizeof(a));
+		assert_true(ans_zone_bytes_equal(a, b, len));
+		for (size_t at = 0; at < len; at++) {
+			b[at] ^= 0x20;
+			assert_false(ans_zone_bytes_equal(a, b, len));
+			b[at] ^= 0x20;
+		}
+		if (len < sizeof(a)) {
+			b[len] ^= 1;   /* a byte past the length does not count */
+			assert_true(ans_zone_bytes_equal(a, b, len));
+		}
+	}
+}
+
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
@@ -350,6 +374,7 @@ int main(void)
 		cmocka_unit_test(test_empty_and_meta),
 		cmocka_unit_test(test_many_names),
 		cmocka_unit_test(test_additional_links),
+		cmocka_unit_test(test_bytes_equal),
 	};
 	return cmocka_run_group_tests(tests, NULL, NULL);
 }
