@@ -109,8 +109,22 @@ static const struct ans_node *closest_encloser(const struct ans_zone *z,
 					       uint64_t *state)
 {
 	uint64_t st[ANS_NAME_MAX_LABELS + 1];
-	ans_name_shash_suffixes(wk->lname, wk->offs, wk->labels, st);
-	for (unsigned i = 0; i <= wk->labels; i++) {
+	/* The walk's name is in the zone (the zone set found it, follow()
+	 * checked targets), so no suffix above the apex is a node: hashing
+	 * starts from the apex's state kept in the zone, and only the labels
+	 * below it are hashed. Were the name outside, every probe would
+	 * miss on its bytes, as before. */
+	unsigned al, top = wk->labels;
+	uint64_t h = ans_zone_apex_shash(z, &al);
+	if (al <= wk->labels) {
+		top = wk->labels - al;
+		st[top] = h;
+		for (unsigned i = top; i-- > 0;)
+			st[i] = h = ans_name_shash_label(h, wk->lname + wk->offs[i]);
+	} else {
+		ans_name_shash_suffixes(wk->lname, wk->offs, wk->labels, st);
+	}
+	for (unsigned i = 0; i <= top; i++) {
 		size_t off = i < wk->labels ? wk->offs[i] : wk->len - 1;
 		const struct ans_node *n =
 			ans_zone_find_hashed(z, wk->lname + off, wk->len - off, st[i]);

@@ -619,6 +619,13 @@ static int build_soa_wire(struct zone_mem *m)
 	return ANS_OK;
 }
 
+uint64_t ans_zone_apex_shash(const struct ans_zone *z, unsigned *labels)
+{
+	const struct zone_mem *m = z->priv;
+	*labels = m->apex_labels;
+	return m->apex_state;
+}
+
 const struct ans_zone_soa_wire *ans_zone_soa_wire(const struct ans_zone *z)
 {
 	const struct zone_mem *m = z->priv;
@@ -738,6 +745,8 @@ static int build_snapshot(struct build *bd)
 	if (err)
 		return err;
 	z->serial = soa_field(z, 0);
+	bd->m->apex_state = ans_name_shash(z->apex);
+	bd->m->apex_labels = ans_name_labels(z->apex);
 	err = build_soa_wire(bd->m);
 	if (err)
 		return err;

@@ -184,4 +184,9 @@ struct ans_zone_soa_wire {
 /* The template above, or NULL when the zone has none. */
 const struct ans_zone_soa_wire *ans_zone_soa_wire(const struct ans_zone *z);
 
+/* The apex's suffix-hash state (ans_name_shash, name.h) and its label
+ * count, kept at build time: a name in the zone needs hashing only for its
+ * labels below the apex (added for issue 6). */
+uint64_t ans_zone_apex_shash(const struct ans_zone *z, unsigned *labels);
+
 #endif

@@ -19,6 +19,8 @@ struct zone_mem {
 	struct ans_arena arena;
 	struct ans_zone zone;
 	struct ans_zone_soa_wire soa_wire;   /* valid when soa_wire.rr */
+	uint64_t apex_state;                 /* ans_name_shash(apex) */
+	unsigned apex_labels;
 };
 
 /* Builds z->index over z->nodes (which must be laid out) in `arena`.
