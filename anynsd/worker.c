@@ -30,6 +30,7 @@
 
 #include "anynsd/log.h"
 #include "anynsd/net/listen.h"
+#include "anynsd/net/rawsys.h"
 #include "lib/wire/rdata.h"
 #include "anynsd/net/tcp.h"
 #include "anynsd/net/udp.h"
@@ -157,14 +158,12 @@ static void *worker_main(void *arg)
 	bool running = true;
 	while (running) {
 		/* No TCP deadline pending: no clock read (the sweep would only
-		 * return -1). The wait as a raw syscall: no pthread
-		 * cancellation wrappers per wake-up (~70 instructions per query
-		 * with one query outstanding; workers are never cancelled). */
+		 * return -1). The wait as a raw syscall (net/rawsys.h). */
 		int timeout = w->tcp.next_deadline_ms == 0 ? -1 : tcp_sweep(w);
-		int n = (int)syscall(SYS_epoll_pwait, w->epfd, events, EPOLL_EVENTS, timeout,
-				    NULL, (size_t)8);   /* no mask: as epoll_wait */
-		if (n < 0 && errno != EINTR) {
-			log_error("server, worker %u, epoll failed (%s)", w->id, strerror(errno));
+		int n = (int)rawsys6(SYS_epoll_pwait, w->epfd, (long)events, EPOLL_EVENTS,
+				     timeout, 0, 8);   /* no mask: as epoll_wait */
+		if (n < 0 && n != -EINTR) {
+			log_error("server, worker %u, epoll failed (%s)", w->id, strerror(-n));
 			break;
 		}
 		/* Only a connection's own event closes it here (the sweep
