@@ -36,7 +36,9 @@ static const char zone_text[] =
 	"sib NS ns.sub\nsib NS ns1\noob NS ns.other.org.\noob NS NS.OOB\n"
 	"ns.oob A 192.0.2.7\ntoref CNAME x.sub\n"
 	"x.www CNAME www\nc1 CNAME c2\nc2 CNAME alias\nself CNAME self\n"
-	"c3 CNAME mail.other.org.\nc4 CNAME mx2\nc5 CNAME a\\007example.com.\n";
+	"c3 CNAME mail.other.org.\nc4 CNAME mx2\nc5 CNAME a\\007example.com.\n"
+	"txt TXT abc\ntxt TXT abcdefghijklmnopqrstuvwxyz\n"
+	"txt TXT abcdefghijklmnopqrstuvwxyz0123456789abcdefghijklmnopqrstuvwxyz\n";
 
 static struct ans_zoneset *zs;
 static struct ans_zone *zone;
@@ -188,6 +190,8 @@ static const struct wcase cases[] = {
 	{ "c4.example.com.", ANS_TYPE_MX, false, 1 + 1 },
 	/* ends in the apex's bytes inside a label: not in the zone */
 	{ "c5.example.com.", ANS_TYPE_A, false, 1 },
+	/* rdata of 6, 29 and 65 bytes with RDLENGTH: every copy size */
+	{ "txt.example.com.", ANS_TYPE_TXT, true, 3 },
 };
 
 /* The delegations got ready blocks with the right counts, and the cut
