@@ -100,7 +100,7 @@ static uint64_t name_hash(const uint8_t *name)
 }
 
 /* Whether zone i's apex is the lowercased name of `len` bytes. */
-static bool apex_is(const struct ans_zoneset *zs, size_t i, const uint8_t *name,
+static inline bool apex_is(const struct ans_zoneset *zs, size_t i, const uint8_t *name,
 		    size_t len)
 {
 	return zs->apex_len[i] == len && ans_zone_bytes_equal(zs->lapex[i], name, len);
@@ -261,6 +261,15 @@ const struct ans_zone *ans_zoneset_find_labels(const struct ans_zoneset *zs,
 {
 	if (!zs || !zs->n)
 		return NULL;
+	if (zs->n == 1) {
+		/* One zone, the common server: find_small() without its
+		 * loop and calls (~20 instructions per query). */
+		unsigned al = zs->apex_labels[0];
+		if (al > labels)
+			return NULL;
+		size_t off = suffix_at(len, offs, labels, al);
+		return apex_is(zs, 0, lname + off, len - off) ? zs->zones[0] : NULL;
+	}
 	if (!zs->slots)
 		return find_small(zs, lname, len, offs, labels);
 	return find_hashed(zs, lname, len, offs, labels);

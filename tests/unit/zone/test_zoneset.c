@@ -136,6 +136,39 @@ static void test_find_many(void **state)
 	run_table(200);
 }
 
+/* One zone (its own short path): the apex, names below, names beside or
+ * above it, a label ending in the apex's bytes, and the root zone alone. */
+static void test_one_zone(void **state)
+{
+	(void)state;
+	static const struct find_case cases[] = {
+		{ "example.com.", "example.com." },
+		{ "www.example.com.", "example.com." },
+		{ "a.b.c.example.com.", "example.com." },
+		{ "com.", NULL },
+		{ ".", NULL },
+		{ "example.org.", NULL },
+		{ "xexample.com.", NULL },
+		{ "example.com.org.", NULL },
+	};
+	static struct fake_zones f;
+	f.n = 0;
+	add_zone(&f, "example.com.");
+	struct ans_zoneset *zs = NULL;
+	assert_int_equal(ans_zoneset_new(&zs, f.ptrs, f.n), ANS_OK);
+	check_cases(zs, cases, sizeof(cases) / sizeof(cases[0]));
+	ans_zoneset_free(zs);
+
+	static const struct find_case root_cases[] = {
+		{ ".", "." }, { "org.", "." }, { "a.b.c.", "." },
+	};
+	f.n = 0;
+	add_zone(&f, ".");
+	assert_int_equal(ans_zoneset_new(&zs, f.ptrs, f.n), ANS_OK);
+	check_cases(zs, root_cases, sizeof(root_cases) / sizeof(root_cases[0]));
+	ans_zoneset_free(zs);
+}
+
 /* A root zone catches everything the others do not. */
 static void test_root_zone(void **state)
 {
@@ -263,6 +296,7 @@ int main(void)
 		cmocka_unit_test(test_find_few),
 		cmocka_unit_test(test_find_many),
 		cmocka_unit_test(test_root_zone),
+		cmocka_unit_test(test_one_zone),
 		cmocka_unit_test(test_duplicates),
 		cmocka_unit_test(test_empty_and_accessors),
 		cmocka_unit_test(test_against_brute_force),
