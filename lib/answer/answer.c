@@ -76,17 +76,20 @@ static void begin(struct resp *r, const struct query *qq, struct ans_compr *comp
 	/* RD and CD are copied (RFC 1035 §4.1.1, RFC 4035 §3.1.6); RA never. */
 	r->flags = (uint16_t)(QFLAG_QR | (qq->opcode << 11) |
 			      (qq->flags & (QFLAG_RD | QFLAG_CD)));
-	ans_compr_init(compr, out);
+	compr->msg = out;   /* ans_compr_init(), inline */
+	compr->count = 0;
 	size_t q_end = HDR_LEN + (size_t)qq->qname_len + 4;
 	if (qq->has_question && limit >= q_end) {
 		/* Room checked once for header and question (always there
 		 * for ans_answer(): limit >= 512, a name <= 255), not per
 		 * field by the cursor. */
 		memset(out, 0, HDR_LEN);
-		/* memmove: the request may be in the output buffer. From
-		 * here on the question's name is its copy in the response
-		 * (the owner every answer at the name points to). */
-		memmove(out + HDR_LEN, qname, qq->qname_len);
+		/* The request may be the output buffer: then the name is
+		 * already where it goes (offset 12). From here on the
+		 * question's name is its copy in the response (the owner
+		 * every answer at the name points to). */
+		if (qname != out + HDR_LEN)
+			resp_copy_short(out + HDR_LEN, qname, qq->qname_len);
 		r->qname = out + HDR_LEN;
 		ans_put_u16(out + q_end - 4, qq->qtype);
 		ans_put_u16(out + q_end - 2, qq->qclass);

@@ -10,6 +10,7 @@
 #include <stdbool.h>
 #include <stddef.h>
 #include <stdint.h>
+#include <string.h>
 
 #include "lib/answer/answer.h"
 #include "lib/base/wire.h"
@@ -77,6 +78,37 @@ struct resp {
 	const uint8_t *cname_target;
 	uint16_t cname_ptr;
 };
+
+/* n bytes by overlapping fixed-size loads for short ones (a record's
+ * RDLENGTH and rdata for A, AAAA, most TXT; most question names): no
+ * memcpy() call. dst and src must not overlap. */
+static inline void resp_copy_short(uint8_t *o, const uint8_t *p, size_t n)
+{
+	uint64_t a, b, c, d;
+	uint32_t u, v;
+	if (n >= 4 && n < 8) {
+		memcpy(&u, p, 4);
+		memcpy(&v, p + n - 4, 4);
+		memcpy(o, &u, 4);
+		memcpy(o + n - 4, &v, 4);
+	} else if (n >= 8 && n <= 16) {
+		memcpy(&a, p, 8);
+		memcpy(&b, p + n - 8, 8);
+		memcpy(o, &a, 8);
+		memcpy(o + n - 8, &b, 8);
+	} else if (n > 16 && n <= 32) {
+		memcpy(&a, p, 8);
+		memcpy(&b, p + 8, 8);
+		memcpy(&c, p + n - 16, 8);
+		memcpy(&d, p + n - 8, 8);
+		memcpy(o, &a, 8);
+		memcpy(o + 8, &b, 8);
+		memcpy(o + n - 16, &c, 8);
+		memcpy(o + n - 8, &d, 8);
+	} else {
+		memcpy(o, p, n);
+	}
+}
 
 /* section.c */
 /* Writes a whole RRset in `sec` with owner `owner` (TTL `ttl`), or nothing:

@@ -127,36 +127,6 @@ static void put_rdata(struct resp *r, uint16_t type, const uint8_t *rd, uint16_t
 		note_cname(r, rd, at, count);
 }
 
-/* n bytes (a record's RDLENGTH and rdata) by overlapping fixed-size loads
- * for the short ones (A, AAAA, most TXT): no memcpy() call per record. */
-static inline void copy_short(uint8_t *o, const uint8_t *p, size_t n)
-{
-	uint64_t a, b, c, d;
-	uint32_t u, v;
-	if (n >= 4 && n < 8) {
-		memcpy(&u, p, 4);
-		memcpy(&v, p + n - 4, 4);
-		memcpy(o, &u, 4);
-		memcpy(o + n - 4, &v, 4);
-	} else if (n >= 8 && n <= 16) {
-		memcpy(&a, p, 8);
-		memcpy(&b, p + n - 8, 8);
-		memcpy(o, &a, 8);
-		memcpy(o + n - 8, &b, 8);
-	} else if (n > 16 && n <= 32) {
-		memcpy(&a, p, 8);
-		memcpy(&b, p + 8, 8);
-		memcpy(&c, p + n - 16, 8);
-		memcpy(&d, p + n - 8, 8);
-		memcpy(o, &a, 8);
-		memcpy(o + 8, &b, 8);
-		memcpy(o + n - 16, &c, 8);
-		memcpy(o + n - 8, &d, 8);
-	} else {
-		memcpy(o, p, n);
-	}
-}
-
 /* The records of an RRset copied as stored, once its first owner is out
  * and every later owner is the pointer `ptr`: the size is known ahead
  * (rdata_len counts each RDLENGTH and rdata), so one room check replaces
@@ -177,7 +147,7 @@ static bool put_copied(struct resp *r, const struct ans_rrset *rs,
 		}
 		memcpy(o, fixed, 8);
 		size_t n = 2u + ans_get_u16(p);
-		copy_short(o + 8, p, n);
+		resp_copy_short(o + 8, p, n);
 		o += 8 + n;
 		p += n;
 	}
