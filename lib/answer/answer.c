@@ -91,8 +91,8 @@ static void begin(struct resp *r, const struct query *qq, struct ans_compr *comp
 		if (qname != out + HDR_LEN)
 			resp_copy_short(out + HDR_LEN, qname, qq->qname_len);
 		r->qname = out + HDR_LEN;
-		ans_put_u16(out + q_end - 4, qq->qtype);
-		ans_put_u16(out + q_end - 2, qq->qclass);
+		resp_put16(out + q_end - 4, qq->qtype);
+		resp_put16(out + q_end - 2, qq->qclass);
 		r->w.pos = q_end;
 		if (qname[0])
 			compr->offs[compr->count++] = HDR_LEN;
@@ -155,12 +155,12 @@ static size_t finish(struct resp *r, const struct query *qq,
 		return 0;
 	uint8_t *h = r->w.base;
 	uint16_t flags = (uint16_t)(r->flags | (r->tc ? QFLAG_TC : 0) | (r->rcode & 0xF));
-	ans_put_u16(h, qq->id);
-	ans_put_u16(h + 2, flags);
-	ans_put_u16(h + 4, qq->has_question ? 1 : 0);
-	ans_put_u16(h + 6, r->count[SEC_ANSWER]);
-	ans_put_u16(h + 8, r->count[SEC_AUTHORITY]);
-	ans_put_u16(h + 10, ar);
+	resp_put16(h, qq->id);
+	resp_put16(h + 2, flags);
+	resp_put16(h + 4, qq->has_question ? 1 : 0);
+	resp_put16(h + 6, r->count[SEC_ANSWER]);
+	resp_put16(h + 8, r->count[SEC_AUTHORITY]);
+	resp_put16(h + 10, ar);
 	return r->w.pos;
 }
 

@@ -142,7 +142,7 @@ static bool put_copied(struct resp *r, const struct ans_rrset *rs,
 	const uint8_t *p = rs->rdata;
 	for (uint16_t i = 0; i < rs->count; i++) {
 		if (i > 0) {
-			ans_put_u16(o, ptr);
+			resp_put16(o, ptr);
 			o += 2;
 		}
 		memcpy(o, fixed, 8);
@@ -164,9 +164,9 @@ int resp_put_rrset(struct resp *r, int sec, const uint8_t *owner,
 	uint16_t compr_mark = r->compr->count;
 	bool copy = !rdata_compresses(rs->type);
 	uint8_t fixed[8];   /* TYPE, CLASS, TTL: the same in every record */
-	ans_put_u16(fixed, rs->type);
-	ans_put_u16(fixed + 2, ANS_CLASS_IN);
-	ans_put_u32(fixed + 4, ttl);
+	resp_put16(fixed, rs->type);
+	resp_put16(fixed + 2, ANS_CLASS_IN);
+	resp_put32(fixed + 4, ttl);
 	uint16_t ptr = put_first_owner(r, owner);
 	if (copy && ptr && rs->count && put_copied(r, rs, fixed, ptr)) {
 		r->count[sec] = (uint16_t)(r->count[sec] + rs->count);
@@ -265,9 +265,9 @@ static bool put_soa_fast(struct resp *r, const struct ans_zone *z)
 	uint8_t *p = r->w.base + at;
 	memcpy(p, t->rr, t->len);
 	uint16_t ptr = (uint16_t)(0xC000 | (HDR_LEN + r->qname_len - apex_len));
-	ans_put_u16(p, ptr);
-	ans_put_u16(p + t->mname_ptr, ptr);
-	ans_put_u16(p + t->rname_ptr, ptr);
+	resp_put16(p, ptr);
+	resp_put16(p + t->mname_ptr, ptr);
+	resp_put16(p + t->rname_ptr, ptr);
 	r->w.pos += t->len;
 	struct ans_compr *c = r->compr;
 	if (at + t->rname_at < 0x4000) {
