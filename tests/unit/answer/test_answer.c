@@ -19,6 +19,7 @@
 #include "lib/wire/rdata.h"
 #include "lib/zone/parser.h"
 #include "lib/zone/zoneset.h"
+#include "tests/unit/zone_text.h"
 
 static const char zone_text[] =
 	"$TTL 3600\n"
@@ -62,11 +63,8 @@ static int setup(void **state)
 		n += (size_t)snprintf(big + n, sizeof(big) - n,
 				      "glueref NS ns%d.glueref\nns%d.glueref AAAA 2001:db8::%d\n"
 				      "ns%d.glueref AAAA 2001:db8::1:%d\n", i, i, i, i, i);
-	struct ans_zone_builder *b;
-	if (ans_zone_builder_new(&b, origin) != ANS_OK)
-		return -1;
-	if (ans_zone_parse_text("test.zone", big, n, origin, NULL, b) != ANS_OK ||
-	    ans_zone_builder_finish(b, NULL, &zone) != ANS_OK)
+	zone = test_zone_from_text(big, n, origin);
+	if (!zone)
 		return -1;
 	return ans_zoneset_new(&zs, &zone, 1) == ANS_OK ? 0 : -1;
 }

@@ -21,6 +21,7 @@
 #include "lib/wire/rdata.h"
 #include "lib/zone/parser.h"
 #include "lib/zone/zoneset.h"
+#include "tests/unit/zone_text.h"
 
 static const char zone_text[] =
 	"$TTL 3600\n"
@@ -47,12 +48,8 @@ static int setup(void **state)
 {
 	(void)state;
 	static const uint8_t origin[] = "\7example\3com";
-	struct ans_zone_builder *b;
-	if (ans_zone_builder_new(&b, origin) != ANS_OK)
-		return -1;
-	if (ans_zone_parse_text("t.zone", zone_text, sizeof(zone_text) - 1, origin, NULL,
-				b) != ANS_OK ||
-	    ans_zone_builder_finish(b, NULL, &zone) != ANS_OK)
+	zone = test_zone_from_text(zone_text, sizeof(zone_text) - 1, origin);
+	if (!zone)
 		return -1;
 	return ans_zoneset_new(&zs, &zone, 1) == ANS_OK ? 0 : -1;
 }
