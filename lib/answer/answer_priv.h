@@ -31,6 +31,7 @@ enum { SEC_ANSWER, SEC_AUTHORITY, SEC_ADDITIONAL };
 
 #define ADDITIONAL_MAX 32   /* RRsets remembered to avoid duplicates */
 #define PENDING_MAX 8       /* answer RRsets awaiting additional data */
+#define PROOF_MAX 8         /* NSEC/NSEC3 nodes awaiting the authority section */
 
 /* The query, as far as it parsed. */
 struct query {
@@ -77,6 +78,12 @@ struct resp {
 	 * rollback of the message. */
 	const uint8_t *cname_target;
 	uint16_t cname_ptr;
+	/* DNSSEC (dnssec.c): set when the query has DO=1 and the zone is
+	 * signed; the nodes whose NSEC or NSEC3 RRset (with RRSIGs) goes to
+	 * the authority section once the answer section is complete. */
+	bool dnssec;
+	const struct ans_node *proof[PROOF_MAX];
+	unsigned proof_count;
 };
 
 /* Big-endian stores as one byte swap and one store: lib/base/wire.h's
@@ -153,6 +160,36 @@ bool resp_put_referral_fast(struct resp *r, const struct ans_node *cut,
 /* The apex SOA in the authority section with the negative TTL
  * (RFC 2308 §3). */
 bool resp_put_soa(struct resp *r, const struct ans_zone *z);
+
+/* dnssec.c: signatures and denial of existence for DO=1 queries on a
+ * signed zone (r->dnssec). Each returns false when the response was cut
+ * to the question with TC (a required record did not fit). */
+/* The RRSIGs covering rs (RFC 4035 §3.1.1), written after it in `sec`. */
+bool dnssec_put_sigs(struct resp *r, int sec, const uint8_t *owner,
+		     const struct ans_rrset *rs);
+/* After rs was answered at `owner` (lname, `labels` labels): its RRSIGs,
+ * and when `wc_ce` is set (rs came from the wildcard below that closest
+ * encloser) the proof that no closer name exists (RFC 4035 §3.1.3.3, RFC
+ * 5155 §7.2.6). */
+bool dnssec_answered(struct resp *r, const struct ans_zone *z, const uint8_t *owner,
+		     const uint8_t *lname, const struct ans_rrset *rs,
+		     const struct ans_node *wc_ce);
+/* A qtype RRSIG answer at n: each covered type's RRSIGs with its TTL. */
+void dnssec_rrsig_answer(struct resp *r, const uint8_t *owner, const struct ans_node *n);
+/* NODATA at node n for lname (after the SOA): the SOA's RRSIGs and the
+ * NSEC/NSEC3 proof (RFC 4035 §3.1.3.1, RFC 5155 §7.2.3-7.2.5); wc_ce as
+ * for dnssec_answered. */
+void dnssec_nodata(struct resp *r, const struct ans_zone *z, const uint8_t *lname,
+		   const struct ans_node *n, const struct ans_node *wc_ce);
+/* NXDOMAIN for lname below closest encloser ce (after the SOA): RFC 4035
+ * §3.1.3.2, RFC 5155 §7.2.2. */
+void dnssec_nxdomain(struct resp *r, const struct ans_zone *z, const uint8_t *lname,
+		     const struct ans_node *ce);
+/* A referral from cut (after its NS): DS with RRSIGs, or the proof that
+ * there is none (RFC 4035 §3.1.4, RFC 5155 §7.2.7). */
+void dnssec_referral(struct resp *r, const struct ans_zone *z, const struct ans_node *cut);
+/* Writes the pending proofs (r->proof) in the authority section. */
+void dnssec_flush(struct resp *r, const struct ans_zone *z);
 
 /* resolve.c: fills the sections for an IN query in zone z. */
 void resolve(struct resp *r, const struct ans_zone *z, const uint8_t *lname,

@@ -156,7 +156,7 @@ static const struct ans_node *find_cut(const struct ans_node *ce, bool exact,
 	return top;
 }
 
-static int referral(struct resp *r,
+static int referral(struct resp *r, const struct ans_zone *z,
 		    const struct ans_node *cut)
 {
 	const struct ans_rrset *ns = ans_node_rrset(cut, ANS_TYPE_NS);
@@ -164,7 +164,8 @@ static int referral(struct resp *r,
 	 * collected earlier keeps the answer authoritative, as in Knot. */
 	if (r->count[SEC_ANSWER] == 0)
 		r->flags &= (uint16_t)~QFLAG_AA;
-	if (resp_put_referral_fast(r, cut, ns)) {
+	/* The ready block has no room for DS or its proof after the NS. */
+	if (!r->dnssec && resp_put_referral_fast(r, cut, ns)) {
 		r->addl_count = 0;
 		return STOP;
 	}
@@ -172,6 +173,8 @@ static int referral(struct resp *r,
 		r->addl_count = 0;
 		want_additional(r, ns);
 		r->addl_cut = cut;
+		if (r->dnssec)
+			dnssec_referral(r, z, cut);
 	}
 	return STOP;
 }
@@ -183,6 +186,9 @@ static int dname(struct resp *r, const struct ans_zone *z, struct walk *wk,
 {
 	const struct ans_rrset *rs = ans_node_rrset(dn, ANS_TYPE_DNAME);
 	if (!resp_put_required(r, SEC_ANSWER, dn->owner, rs))
+		return STOP;
+	/* RFC 6672 §5.3: the DNAME is signed, the synthesized CNAME not. */
+	if (r->dnssec && !dnssec_put_sigs(r, SEC_ANSWER, dn->owner, rs))
 		return STOP;
 	const uint8_t *target = ans_rdata_target(ANS_TYPE_DNAME, rs->rdata + 2,
 						 ans_get_u16(rs->rdata));
@@ -205,9 +211,11 @@ static int dname(struct resp *r, const struct ans_zone *z, struct walk *wk,
 }
 
 /* Answers from node n, which stands for the name (itself, or the wildcard
- * that synthesises it: the owner written is then the name, RFC 4592 §3.4). */
+ * that synthesises it: the owner written is then the name, RFC 4592 §3.4;
+ * wc_ce is then the closest encloser whose wildcard n is). */
 static int at_node(struct resp *r, const struct ans_zone *z, struct walk *wk,
-		   const struct ans_node *n, uint16_t qtype)
+		   const struct ans_node *n, uint16_t qtype,
+		   const struct ans_node *wc_ce)
 {
 	const struct ans_rrset *rs = NULL;
 	if (qtype == ANS_TYPE_ANY) {
@@ -219,13 +227,23 @@ static int at_node(struct resp *r, const struct ans_zone *z, struct walk *wk,
 		rs = ans_node_rrset(n, qtype);
 	}
 	if (rs) {
-		if (resp_put_required(r, SEC_ANSWER, wk->owner, rs))
+		if (r->dnssec && rs->type == ANS_TYPE_RRSIG) {
+			dnssec_rrsig_answer(r, wk->owner, n);
+			return STOP;
+		}
+		if (resp_put_required(r, SEC_ANSWER, wk->owner, rs)) {
 			want_additional(r, rs);
+			if (r->dnssec)
+				dnssec_answered(r, z, wk->owner, wk->lname, rs, wc_ce);
+		}
 		return STOP;
 	}
 	const struct ans_rrset *cn = ans_node_rrset(n, ANS_TYPE_CNAME);
 	if (cn && qtype != ANS_TYPE_CNAME) {
 		if (!resp_put_required(r, SEC_ANSWER, wk->owner, cn))
+			return STOP;
+		if (r->dnssec &&
+		    !dnssec_answered(r, z, wk->owner, wk->lname, cn, wc_ce))
 			return STOP;
 		if (wk->visited_count < CHAIN_MAX)
 			wk->visited[wk->visited_count++] = n;
@@ -233,6 +251,8 @@ static int at_node(struct resp *r, const struct ans_zone *z, struct walk *wk,
 						      ans_get_u16(cn->rdata)));
 	}
 	resp_put_soa(r, z);   /* NODATA: RFC 2308 §2.2 */
+	if (r->dnssec)
+		dnssec_nodata(r, z, wk->lname, n, wc_ce);
 	return STOP;
 }
 
@@ -262,16 +282,18 @@ static int step(struct resp *r, const struct ans_zone *z, struct walk *wk,
 	if (ce->flags & (ANS_NODE_OCCLUDED | ANS_NODE_DELEG | ANS_NODE_DNAME))
 		cut = find_cut(ce, exact, qtype);
 	if (cut && (cut->flags & ANS_NODE_DELEG))
-		return referral(r, cut);
+		return referral(r, z, cut);
 	if (cut)
 		return dname(r, z, wk, cut, qtype, synth);
 	if (exact)
-		return at_node(r, z, wk, ce, qtype);
+		return at_node(r, z, wk, ce, qtype, NULL);
 	const struct ans_node *wc = wildcard_of(z, ce, ce_state);
 	if (wc)
-		return at_node(r, z, wk, wc, qtype);
+		return at_node(r, z, wk, wc, qtype, ce);
 	r->rcode = RCODE_NXDOMAIN;   /* RFC 1034 §4.3.2 3c */
 	resp_put_soa(r, z);
+	if (r->dnssec)
+		dnssec_nxdomain(r, z, wk->lname, ce);
 	return STOP;
 }
 
@@ -291,9 +313,13 @@ void resolve(struct resp *r, const struct ans_zone *z, const uint8_t *lname,
 	wk.visited_count = 0;
 	uint8_t *synth = ctx->scratch + 2 * ANS_NAME_MAX;   /* u16 + name */
 	r->flags |= QFLAG_AA;
+	r->dnssec = qq->edns_do && z->dnssec;
+	r->proof_count = 0;
 	for (unsigned i = 0; i < CHAIN_MAX; i++)
 		if (step(r, z, &wk, qtype, synth) == STOP)
 			break;
+	if (r->dnssec)
+		dnssec_flush(r, z);
 	for (unsigned i = 0; i < r->addl_count && !r->tc; i++)
 		resp_put_additional(r, z, r->addl_src[i], r->addl_cut);
 }

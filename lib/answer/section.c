@@ -347,15 +347,42 @@ static bool already_added(struct resp *r, const struct ans_rrset *rs)
 	return false;
 }
 
-/* Returns false when the additional section is full. */
-static bool put_addresses(struct resp *r, const struct ans_node *n, bool required)
+/* Authoritative additional data with its RRSIGs (RFC 4035 §3.1.1 asks
+ * for them "if space permits"): the RRset and its signatures fit together
+ * or neither is kept, so a validator never gets an unsigned address of a
+ * signed zone. */
+static int put_signed_addl(struct resp *r, const struct ans_node *n,
+			   const struct ans_rrset *rs)
+{
+	size_t mark = r->w.pos;
+	uint16_t compr_mark = r->compr->count, count = r->count[SEC_ADDITIONAL];
+	int err = resp_put_rrset(r, SEC_ADDITIONAL, n->owner, rs, rs->ttl);
+	const struct ans_rrset *sigs = ans_rrset_sigs(rs);
+	if (err || !sigs)
+		return err;
+	err = resp_put_rrset(r, SEC_ADDITIONAL, n->owner, sigs, sigs->ttl);
+	if (err) {
+		r->w.pos = mark;
+		r->compr->count = compr_mark;
+		r->count[SEC_ADDITIONAL] = count;
+	}
+	return err;
+}
+
+/* Returns false when the additional section is full. `is_signed`: DO=1
+ * and authoritative data (glue is never signed, RFC 4035 §2.2). */
+static bool put_addresses(struct resp *r, const struct ans_node *n, bool required,
+			  bool is_signed)
 {
 	static const uint16_t types[2] = { ANS_TYPE_A, ANS_TYPE_AAAA };
 	for (int t = 0; t < 2; t++) {
 		const struct ans_rrset *rs = ans_node_rrset(n, types[t]);
 		if (!rs || already_added(r, rs))
 			continue;
-		if (resp_put_rrset(r, SEC_ADDITIONAL, n->owner, rs, rs->ttl) == ANS_OK)
+		if (!is_signed &&
+		    resp_put_rrset(r, SEC_ADDITIONAL, n->owner, rs, rs->ttl) == ANS_OK)
+			continue;
+		if (is_signed && put_signed_addl(r, n, rs) == ANS_OK)
 			continue;
 		/* Missing in-domain glue: TC, keeping what fit, as Knot. */
 		if (required)
@@ -381,7 +408,9 @@ void resp_put_additional(struct resp *r, const struct ans_zone *z,
 			continue;
 		/* In-domain glue of the referral: rs is the cut's NS RRset. */
 		bool required = cut && (v & ANS_ADDL_BELOW);
-		if (!put_addresses(r, &z->nodes[(v & ANS_ADDL_NODE) - 1], required))
+		bool is_signed = r->dnssec && !(v & ANS_ADDL_OCCLUDED);
+		if (!put_addresses(r, &z->nodes[(v & ANS_ADDL_NODE) - 1], required,
+				   is_signed))
 			return;
 	}
 }

@@ -209,6 +209,7 @@ struct build {
 	struct ans_diag *diag;
 	struct zone_mem *m;
 	struct ans_zone *z;
+	bool has_sigs;          /* an RRSIG was seen: build the DNSSEC indexes */
 };
 
 /* Copies each distinct owner into the snapshot once; records then point at
@@ -336,7 +337,9 @@ static int make_rrset(struct build *bd, struct ans_rrset *rs,
 		.src_line = rrs[first].src_line, .src_file = rrs[first].src_file,
 	};
 	for (size_t i = 0; i < n; i++) {
-		if (rrs[i].ttl != rs->ttl)
+		/* RFC 4034 §3: an RRSIG has the TTL of the RRset it covers,
+		 * so RRSIGs at one name differ by design. */
+		if (rrs[i].ttl != rs->ttl && rs->type != ANS_TYPE_RRSIG)
 			warn_ttl(bd, &rrs[i], rs->ttl);
 		ans_put_u16(p, rrs[i].rdlen);
 		memcpy(p + 2, rrs[i].rdata, rrs[i].rdlen);
@@ -345,12 +348,58 @@ static int make_rrset(struct build *bd, struct ans_rrset *rs,
 	return ANS_OK;
 }
 
+/* The type an RRSIG record covers (RFC 4034 §3.1), 0 when too short. */
+static uint16_t covered_type(const struct brr *r)
+{
+	return r->rdlen >= 2 ? ans_get_u16(r->rdata) : 0;
+}
+
+/* Runs of RRSIG records covering one type in rrs[0..n) (sorted: canonical
+ * rdata order puts the covered type first, RFC 4034 §6.3). */
+static size_t count_sig_groups(const struct brr *rrs, size_t n)
+{
+	size_t groups = 0;
+	for (size_t i = 0; i < n; i++)
+		if (rrs[i].type == ANS_TYPE_RRSIG &&
+		    (i == 0 || rrs[i - 1].type != ANS_TYPE_RRSIG ||
+		     covered_type(&rrs[i - 1]) != covered_type(&rrs[i])))
+			groups++;
+	return groups;
+}
+
+/* Splits the node's RRSIG RRset (sigs, built from the records rrs[0..n))
+ * into one RRset per covered type at out[], slices of its rdata with the
+ * TTL of their earliest added record, and points each covered RRset of
+ * set[0..sets) at its group (sig_off): answers then write an RRset's
+ * signatures without searching (RFC 4035 §3.1.1). */
+static void group_sigs(struct ans_rrset *set, size_t sets, const struct ans_rrset *sigs,
+		       struct ans_rrset *out, const struct brr *rrs, size_t n)
+{
+	const uint8_t *p = sigs->rdata;
+	struct ans_rrset *g = out - 1;
+	for (size_t i = 0; i < n; i++) {
+		size_t len = 2u + rrs[i].rdlen;
+		if (g < out || covered_type(&rrs[i - 1]) != covered_type(&rrs[i])) {
+			*++g = (struct ans_rrset){
+				.type = ANS_TYPE_RRSIG, .ttl = rrs[i].ttl, .rdata = p,
+				.src_line = rrs[i].src_line, .src_file = rrs[i].src_file,
+			};
+			for (size_t k = 0; k < sets; k++)
+				if (set[k].type == covered_type(&rrs[i]) && !set[k].sig_off)
+					set[k].sig_off = (uint16_t)(g - &set[k]);
+		}
+		g->count++;
+		g->rdata_len += (uint32_t)len;
+		p += len;
+	}
+}
+
 /* Builds the RRsets of one node from the records starting at *pos that
  * belong to it, advancing *pos. */
 static int fill_node(struct build *bd, struct ans_node *node, size_t *pos)
 {
 	struct ans_zone_builder *b = bd->b;
-	size_t start = *pos, end = start, sets = 0;
+	size_t start = *pos, end = start, sets = 0, sig_at = 0;
 	while (end < b->count && b->rrs[end].owner == node->owner) {
 		if (end == start || b->rrs[end].type != b->rrs[end - 1].type)
 			sets++;
@@ -359,7 +408,11 @@ static int fill_node(struct build *bd, struct ans_node *node, size_t *pos)
 	*pos = end;
 	if (sets == 0)
 		return ANS_OK;
-	struct ans_rrset *rs = ans_arena_alloc(&bd->m->arena, sets * sizeof(*rs));
+	size_t groups = count_sig_groups(&b->rrs[start], end - start);
+	if (sets + groups > UINT16_MAX)
+		return ANS_ELIMIT;
+	struct ans_rrset *rs = ans_arena_alloc(&bd->m->arena,
+					       (sets + groups) * sizeof(*rs));
 	if (!rs)
 		return ANS_ENOMEM;
 	node->rrsets = rs;
@@ -371,7 +424,16 @@ static int fill_node(struct build *bd, struct ans_node *node, size_t *pos)
 		int err = make_rrset(bd, rs, &b->rrs[i], j - i);
 		if (err)
 			return err;
+		if (rs->type == ANS_TYPE_RRSIG)
+			sig_at = i;
 		i = j;
+	}
+	if (groups) {
+		const struct ans_rrset *sigs = ans_node_rrset(node, ANS_TYPE_RRSIG);
+		group_sigs((struct ans_rrset *)node->rrsets, sets, sigs,
+			   (struct ans_rrset *)node->rrsets + sets, &b->rrs[sig_at],
+			   sigs->count);
+		bd->has_sigs = true;
 	}
 	return ANS_OK;
 }
@@ -745,6 +807,11 @@ static int build_snapshot(struct build *bd)
 	if (err)
 		return err;
 	z->serial = soa_field(z, 0);
+	if (bd->has_sigs) {
+		err = ans_zone_dnssec_build(z, &bd->m->arena);
+		if (err)
+			return err;
+	}
 	bd->m->apex_state = ans_name_shash(z->apex);
 	bd->m->apex_labels = ans_name_labels(z->apex);
 	err = build_soa_wire(bd->m);

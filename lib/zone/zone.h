@@ -31,7 +31,20 @@ struct ans_rrset {
 	const uint8_t *rdata;    /* count × [u16 rdlen][rdata] */
 	uint32_t src_line;       /* where the first RR came from (0: unknown) */
 	uint16_t src_file;       /* index into ans_zone.files */
+	uint16_t sig_off;        /* 0: no RRSIGs; else rs[sig_off] is the
+				  * RRset of the RRSIGs covering this one
+				  * (ans_rrset_sigs) */
 };
+
+/* The RRSIGs covering rs (RFC 4034 §3), grouped by the builder: an RRset of
+ * type RRSIG, TTL that of those RRSIGs, kept after the node's rrsets[] (not
+ * counted in rrset_count, so walks of the node see the one RRSIG RRset of
+ * all covered types, as a zone file holds it). NULL when rs is unsigned,
+ * or not an RRset of a finished snapshot's node. Added for DNSSEC. */
+static inline const struct ans_rrset *ans_rrset_sigs(const struct ans_rrset *rs)
+{
+	return rs->sig_off ? rs + rs->sig_off : NULL;
+}
 
 /* Node flags. */
 enum {
@@ -53,6 +66,7 @@ struct ans_node {
 };
 
 struct ans_zone_index;  /* lookup structure, private to zone.c */
+struct ans_zone_dnssec; /* NSEC/NSEC3 indexes, private to zone_dnssec.c */
 
 struct ans_zone {
 	const uint8_t *apex;             /* lowercased wire name */
@@ -66,6 +80,9 @@ struct ans_zone {
 	struct ans_zone_index *index;
 	size_t memory_bytes;             /* what the snapshot holds */
 	void *priv;                      /* owned memory, private to zone.c */
+	/* NULL unless the zone holds RRSIGs: then DO=1 queries get
+	 * signatures and denial proofs (added for DNSSEC). */
+	const struct ans_zone_dnssec *dnssec;
 };
 
 struct ans_zone_builder;
@@ -188,5 +205,29 @@ const struct ans_zone_soa_wire *ans_zone_soa_wire(const struct ans_zone *z);
  * count, kept at build time: a name in the zone needs hashing only for its
  * labels below the apex (added for issue 6). */
 uint64_t ans_zone_apex_shash(const struct ans_zone *z, unsigned *labels);
+
+/* DNSSEC denial-of-existence lookups (RFC 4035 §3.1.3, RFC 5155 §7.2) on
+ * a snapshot whose `dnssec` is set. Thread-safe, allocation-free. */
+
+/* Whether the zone denies with NSEC3: an apex NSEC3PARAM (hash SHA-1) and
+ * NSEC3 records with its parameters. */
+bool ans_zone_is_nsec3(const struct ans_zone *z);
+
+/* The node whose NSEC RRset matches or covers `lname` (lowercased, in the
+ * zone): the last node with an NSEC at or before it in canonical order
+ * (RFC 4034 §6.1), or NULL when the zone has no NSEC. */
+const struct ans_node *ans_zone_nsec_covering(const struct ans_zone *z,
+					      const uint8_t *lname);
+
+/* The NSEC3 hash (RFC 5155 §5) of `lname` (lowercased) with the zone's
+ * iterations and salt into hash[20]. False when the zone is not NSEC3. */
+bool ans_zone_nsec3_hash(const struct ans_zone *z, const uint8_t *lname,
+			 uint8_t hash[20]);
+
+/* The node of the NSEC3 record that matches (*exact) or covers (RFC 5155
+ * §1.3, wrapping around the end of the hash order) `hash`; NULL when the
+ * zone has no NSEC3 records. */
+const struct ans_node *ans_zone_nsec3_find(const struct ans_zone *z,
+					   const uint8_t hash[20], bool *exact);
 
 #endif

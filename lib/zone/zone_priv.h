@@ -32,6 +32,10 @@ int ans_zone_index_build(struct ans_zone *z, struct ans_arena *arena) ANS_WUR;
  * additional-section entries. Errors: ANS_ENOMEM. */
 int ans_zone_referrals_build(struct ans_zone *z, struct ans_arena *arena) ANS_WUR;
 
+/* Builds z->dnssec (zone_dnssec.c): the NSEC and NSEC3 indexes of a zone
+ * holding RRSIGs, in `arena`; needs the nodes and flags. Errors: ANS_ENOMEM. */
+int ans_zone_dnssec_build(struct ans_zone *z, struct ans_arena *arena) ANS_WUR;
+
 /* Where the NS RRset `ns` keeps its referral block's address. */
 static inline uint8_t *ans_rrset_referral_slot(const struct ans_rrset *ns)
 {
