@@ -4,17 +4,28 @@
  *
  * Snapshots are immutable, so the new version is built beside the old one
  * through the public builder: every RR of the old snapshot, minus the
- * removals, plus the additions. To check RFC 1995's rules (a removal must
- * name an RR that exists, an addition one that does not) the RRs live in a
- * hash set keyed by owner, type and canonical rdata, with a "removed" mark
- * instead of deletion, so a later changeset may add back what an earlier
- * one removed. Entries are fed to the builder newest first: the builder
- * keeps the TTL of the first RR of an RRset it sees, so an added RR's TTL
- * wins over the older ones, as a dynamic update would leave it.
+ * removals, plus the additions.
  *
- * Cost: O(old + changes) hash operations and one full rebuild. A zone.c
- * entry point that copies the untouched nodes of the old snapshot would be
- * faster for large zones with small changes (see doc/xfr.md).
+ * Only the changes are hashed. A table keyed by owner, type and canonical
+ * rdata holds one entry per RR that some changeset names; an entry says
+ * whether the RR was in the old snapshot (`rdata` then points into it) and
+ * whether it is present now. RFC 1995's rules (a removal must name an RR
+ * that exists, an addition one that does not) are checked against the
+ * table first and then against the old snapshot through its own index
+ * (ans_zone_find + the RRset), so a later changeset may add back what an
+ * earlier one removed and vice versa.
+ *
+ * Feeding the builder: the new SOA, then the present added RRs newest
+ * first, then the old snapshot's RRs through its cursor, skipping those
+ * the table knows (a second table of their rdata pointers: each RR of a
+ * snapshot has its own). The builder keeps the TTL of the first RR of an
+ * RRset it sees, so an added RR's TTL wins over the older ones, as a
+ * dynamic update would leave it.
+ *
+ * Cost: O(changes) hashing plus one pointer probe per old RR, then one
+ * full ans_zone_builder_finish(), which is most of the time for a large
+ * zone (doc/xfr.md has the figures and the zone.c hook that would copy the
+ * untouched nodes instead).
  */
 #include <ctype.h>
 #include <stdlib.h>
@@ -25,22 +36,27 @@
 #include "lib/xfr/xfr_priv.h"
 
 struct ent {
-	struct ans_xfr_rr rr;
-	uint32_t next;      /* index + 1 of the next entry in the bucket, 0: end */
-	bool is_removed;
+	struct ans_xfr_rr rr;   /* owner/rdata borrowed: changeset or old zone */
+	uint32_t next;          /* index + 1 of the next entry in the bucket */
+	uint32_t seq;           /* order of the last addition, for the TTL rule */
+	bool is_in_old;         /* the RR is one of the old snapshot's */
+	bool is_present;        /* the RR is in the zone after the changes so far */
 };
 
-struct rrset_tab {
+struct change_tab {
 	struct ent *e;
 	size_t count;
-	size_t cap;
-	uint32_t *bucket;   /* index + 1 of the first entry, 0: empty */
+	uint32_t *bucket;       /* index + 1 of the first entry, 0: empty */
 	size_t mask;
+	const uint8_t **old_rd; /* rdata pointers of is_in_old entries (open addressing) */
+	size_t old_mask;
+	uint32_t adds;
 };
 
 /* Hash consistent with canonical equality: rdata bytes are folded to
  * lowercase, so RRs equal under ans_rdata_cmp (names compared lowercased)
- * hash alike; other case differences only cost a comparison. */
+ * hash alike; other case differences only cost a comparison. Only changed
+ * RRs are hashed, so the per-byte fold is cheap. */
 static uint64_t rr_hash(const struct ans_xfr_rr *rr)
 {
 	uint64_t h = ans_name_hash(rr->owner) ^ ((uint64_t)rr->type << 32) ^ rr->rdlen;
@@ -49,44 +65,113 @@ static uint64_t rr_hash(const struct ans_xfr_rr *rr)
 	return h ^ (h >> 29);
 }
 
-static int tab_init(struct rrset_tab *t, size_t cap)
+static size_t pow2_at_least(size_t n)
 {
-	size_t nb = 16;
-	while (nb < cap * 2)
-		nb *= 2;
-	t->e = malloc((cap ? cap : 1) * sizeof(*t->e));
-	t->bucket = calloc(nb, sizeof(*t->bucket));
-	t->count = 0;
-	t->cap = cap;
-	t->mask = nb - 1;
-	return t->e && t->bucket ? ANS_OK : ANS_ENOMEM;
+	size_t p = 16;
+	while (p < n)
+		p *= 2;
+	return p;
 }
 
-static void tab_free(struct rrset_tab *t)
+static int tab_init(struct change_tab *t, size_t changes)
+{
+	size_t nb = pow2_at_least(changes * 2);
+	*t = (struct change_tab){ .mask = nb - 1, .old_mask = nb - 1 };
+	t->e = malloc((changes ? changes : 1) * sizeof(*t->e));
+	t->bucket = calloc(nb, sizeof(*t->bucket));
+	t->old_rd = calloc(nb, sizeof(*t->old_rd));
+	return t->e && t->bucket && t->old_rd ? ANS_OK : ANS_ENOMEM;
+}
+
+static void tab_free(struct change_tab *t)
 {
 	free(t->e);
 	free(t->bucket);
+	free(t->old_rd);
 }
 
-static struct ent *tab_find(struct rrset_tab *t, const struct ans_xfr_rr *rr, uint64_t h)
+static bool same_rr(const struct ans_xfr_rr *a, const struct ans_xfr_rr *b)
 {
-	for (uint32_t i = t->bucket[h & t->mask]; i; i = t->e[i - 1].next) {
-		struct ent *e = &t->e[i - 1];
-		if (e->rr.type == rr->type && e->rr.rdlen == rr->rdlen &&
-		    ans_name_equal(e->rr.owner, rr->owner) &&
-		    ans_rdata_cmp(rr->type, e->rr.rdata, e->rr.rdlen, rr->rdata, rr->rdlen) == 0)
-			return e;
-	}
+	return a->type == b->type && a->rdlen == b->rdlen &&
+	       ans_name_equal(a->owner, b->owner) &&
+	       ans_rdata_cmp(a->type, a->rdata, a->rdlen, b->rdata, b->rdlen) == 0;
+}
+
+static struct ent *tab_find(struct change_tab *t, const struct ans_xfr_rr *rr, uint64_t h)
+{
+	for (uint32_t i = t->bucket[h & t->mask]; i; i = t->e[i - 1].next)
+		if (same_rr(&t->e[i - 1].rr, rr))
+			return &t->e[i - 1];
 	return NULL;
 }
 
-static void tab_insert(struct rrset_tab *t, const struct ans_xfr_rr *rr, uint64_t h)
+static uint64_t ptr_hash(const uint8_t *p)
+{
+	uint64_t h = (uint64_t)(uintptr_t)p * 0x9e3779b97f4a7c15ull;
+	return h ^ (h >> 32);
+}
+
+static void old_rd_insert(struct change_tab *t, const uint8_t *rd)
+{
+	size_t i = ptr_hash(rd) & t->old_mask;
+	while (t->old_rd[i])
+		i = (i + 1) & t->old_mask;
+	t->old_rd[i] = rd;
+}
+
+/* Whether an RR of the old snapshot (by its rdata pointer) was named by a
+ * changeset. At most one probe chain per old RR: the table is half empty. */
+static bool old_rd_known(const struct change_tab *t, const uint8_t *rd)
+{
+	for (size_t i = ptr_hash(rd) & t->old_mask; t->old_rd[i]; i = (i + 1) & t->old_mask)
+		if (t->old_rd[i] == rd)
+			return true;
+	return false;
+}
+
+static struct ent *tab_insert(struct change_tab *t, const struct ans_xfr_rr *rr,
+			      uint64_t h, bool is_in_old)
 {
 	struct ent *e = &t->e[t->count++];
-	e->rr = *rr;
-	e->is_removed = false;
+	*e = (struct ent){ .rr = *rr, .is_in_old = is_in_old, .is_present = is_in_old };
 	e->next = t->bucket[h & t->mask];
 	t->bucket[h & t->mask] = (uint32_t)t->count;
+	if (is_in_old)
+		old_rd_insert(t, rr->rdata);
+	return e;
+}
+
+/* The old snapshot's copy of rr (same owner, type and canonical rdata), or
+ * false. RRsets are short in practice, so a linear scan of one RRset. */
+static bool find_old(const struct ans_zone *old, const struct ans_xfr_rr *rr,
+		     struct ans_xfr_rr *found)
+{
+	const struct ans_node *n = ans_zone_find(old, rr->owner);
+	const struct ans_rrset *rs = n ? ans_node_rrset(n, rr->type) : NULL;
+	if (!rs || (rr->type == ANS_TYPE_SOA && n == old->apex_node))
+		return false;   /* the apex SOA is replaced, never listed */
+	const uint8_t *p = rs->rdata;
+	for (uint16_t i = 0; i < rs->count; i++) {
+		uint16_t len = ans_get_u16(p);
+		if (ans_rdata_cmp(rr->type, p + 2, len, rr->rdata, rr->rdlen) == 0) {
+			*found = (struct ans_xfr_rr){ n->owner, rr->type, len, rs->ttl, p + 2 };
+			return true;
+		}
+		p += 2 + len;
+	}
+	return false;
+}
+
+/* The table's entry for rr, made from the old snapshot's copy on first
+ * use; NULL when the RR is neither in the table nor in the old zone. */
+static struct ent *lookup(struct change_tab *t, const struct ans_zone *old,
+			  const struct ans_xfr_rr *rr, uint64_t h)
+{
+	struct ent *e = tab_find(t, rr, h);
+	struct ans_xfr_rr in_old;
+	if (!e && find_old(old, rr, &in_old))
+		e = tab_insert(t, &in_old, h, true);
+	return e;
 }
 
 static void report_rr(struct ans_diag *diag, const char *what, const struct ans_xfr_rr *rr)
@@ -99,39 +184,51 @@ static void report_rr(struct ans_diag *diag, const char *what, const struct ans_
 	ans_diag_report(diag, ANS_DIAG_ERROR, NULL, 0, "%s %s %s", what, name, type);
 }
 
-static int apply_one(struct rrset_tab *t, const struct ans_changeset *cs,
-		     const uint8_t *apex, struct ans_diag *diag)
+static int remove_one(struct change_tab *t, const struct ans_zone *old,
+		      const struct ans_xfr_rr *rr, struct ans_diag *diag)
 {
-	for (size_t i = 0; i < cs->removed.count; i++) {
-		const struct ans_xfr_rr *rr = &cs->removed.rr[i];
-		struct ent *e = tab_find(t, rr, rr_hash(rr));
-		if (!e || e->is_removed) {
-			/* RFC 1995 §5 describes deletions of RRs that exist. */
-			report_rr(diag, "IXFR removes a record that is not in the zone:", rr);
-			return ANS_ENOENT;
-		}
-		e->is_removed = true;
+	struct ent *e = lookup(t, old, rr, rr_hash(rr));
+	if (!e || !e->is_present) {
+		/* RFC 1995 §5 describes deletions of RRs that exist. */
+		report_rr(diag, "IXFR removes a record that is not in the zone:", rr);
+		return ANS_ENOENT;
 	}
-	for (size_t i = 0; i < cs->added.count; i++) {
-		const struct ans_xfr_rr *rr = &cs->added.rr[i];
-		uint64_t h = rr_hash(rr);
-		struct ent *e = tab_find(t, rr, h);
-		if (!ans_name_is_sub(rr->owner, apex)) {
-			report_rr(diag, "IXFR adds a record outside the zone:", rr);
-			return ANS_EINVAL;
-		}
-		if (e && !e->is_removed) {
-			report_rr(diag, "IXFR adds a record already in the zone:", rr);
-			return ANS_EEXIST;
-		}
-		if (e) {
-			/* Re-added: move it to the end so its TTL counts as newest. */
-			e->rr.owner = apex;   /* keep the dead entry unmatched */
-			e->rr.type = 0;
-		}
-		tab_insert(t, rr, h);
-	}
+	e->is_present = false;
 	return ANS_OK;
+}
+
+static int add_one(struct change_tab *t, const struct ans_zone *old,
+		   const struct ans_xfr_rr *rr, struct ans_diag *diag)
+{
+	if (!ans_name_is_sub(rr->owner, old->apex)) {
+		report_rr(diag, "IXFR adds a record outside the zone:", rr);
+		return ANS_EINVAL;
+	}
+	uint64_t h = rr_hash(rr);
+	struct ent *e = lookup(t, old, rr, h);
+	if (e && e->is_present) {
+		report_rr(diag, "IXFR adds a record already in the zone:", rr);
+		return ANS_EEXIST;
+	}
+	if (!e)
+		e = tab_insert(t, rr, h, false);
+	/* Re-added or new: the changeset's copy (its TTL) counts, as the
+	 * newest addition. */
+	e->rr = *rr;
+	e->is_present = true;
+	e->seq = ++t->adds;
+	return ANS_OK;
+}
+
+static int apply_one(struct change_tab *t, const struct ans_zone *old,
+		     const struct ans_changeset *cs, struct ans_diag *diag)
+{
+	int rc = ANS_OK;
+	for (size_t i = 0; rc == ANS_OK && i < cs->removed.count; i++)
+		rc = remove_one(t, old, &cs->removed.rr[i], diag);
+	for (size_t i = 0; rc == ANS_OK && i < cs->added.count; i++)
+		rc = add_one(t, old, &cs->added.rr[i], diag);
+	return rc;
 }
 
 static int check_chain(const struct ans_zone *old, const struct ans_changeset *const *cs,
@@ -150,20 +247,53 @@ static int check_chain(const struct ans_zone *old, const struct ans_changeset *c
 	return ANS_OK;
 }
 
-static int fill_old(struct rrset_tab *t, const struct ans_zone *old)
+static int seq_desc(const void *pa, const void *pb)
+{
+	const struct ent *a = *(const struct ent *const *)pa, *b = *(const struct ent *const *)pb;
+	return a->seq > b->seq ? -1 : a->seq < b->seq;
+}
+
+/* The present added RRs, newest addition first (the TTL rule above). */
+static int feed_added(struct change_tab *t, struct ans_zone_builder *b)
+{
+	struct ent **order = malloc((t->count ? t->count : 1) * sizeof(*order));
+	if (!order)
+		return ANS_ENOMEM;
+	size_t n = 0;
+	for (size_t i = 0; i < t->count; i++)
+		if (t->e[i].is_present && t->e[i].seq)
+			order[n++] = &t->e[i];
+	qsort(order, n, sizeof(*order), seq_desc);
+	int rc = ANS_OK;
+	for (size_t i = 0; rc == ANS_OK && i < n; i++)
+		rc = ans_zone_builder_add(b, order[i]->rr.owner, order[i]->rr.type,
+					  order[i]->rr.ttl, order[i]->rr.rdata,
+					  order[i]->rr.rdlen, -1, 0);
+	free(order);
+	return rc;
+}
+
+/* The old snapshot's RRs that no changeset named (those that one did are
+ * either gone or fed as additions), except its apex SOA. */
+static int feed_old(const struct change_tab *t, const struct ans_zone *old,
+		    struct ans_zone_builder *b)
 {
 	struct ans_zone_cursor it;
 	struct ans_xfr_rr rr;
+	int rc = ANS_OK;
 	ans_zone_cursor_init(&it, old);
-	while (ans_zone_cursor_next(&it, &rr)) {
+	while (rc == ANS_OK && ans_zone_cursor_next(&it, &rr)) {
 		if (rr.type == ANS_TYPE_SOA && rr.owner == old->apex_node->owner)
 			continue;   /* replaced by the last changeset's soa_to */
-		tab_insert(t, &rr, rr_hash(&rr));
+		if (t->count && old_rd_known(t, rr.rdata))
+			continue;
+		rc = ans_zone_builder_add(b, rr.owner, rr.type, rr.ttl, rr.rdata,
+					  rr.rdlen, -1, 0);
 	}
-	return ANS_OK;
+	return rc;
 }
 
-static int build(struct rrset_tab *t, const struct ans_zone *old,
+static int build(struct change_tab *t, const struct ans_zone *old,
 		 const struct ans_xfr_rr *soa, struct ans_zone **out)
 {
 	struct ans_zone_builder *b;
@@ -172,13 +302,10 @@ static int build(struct rrset_tab *t, const struct ans_zone *old,
 		return rc;
 	rc = ans_zone_builder_add(b, soa->owner, soa->type, soa->ttl, soa->rdata,
 				  soa->rdlen, -1, 0);
-	for (size_t i = t->count; rc == ANS_OK && i > 0; i--) {
-		const struct ent *e = &t->e[i - 1];
-		if (e->is_removed || e->rr.type == 0)
-			continue;
-		rc = ans_zone_builder_add(b, e->rr.owner, e->rr.type, e->rr.ttl,
-					  e->rr.rdata, e->rr.rdlen, -1, 0);
-	}
+	if (rc == ANS_OK)
+		rc = feed_added(t, b);
+	if (rc == ANS_OK)
+		rc = feed_old(t, old, b);
 	if (rc) {
 		ans_zone_builder_free(b);
 		return rc;
@@ -197,15 +324,13 @@ int ans_changeset_apply(const struct ans_zone *old,
 	int rc = check_chain(old, cs, n, diag);
 	if (rc)
 		return rc;
-	size_t cap = old->rr_count;
+	size_t changes = 0;
 	for (size_t i = 0; i < n; i++)
-		cap += cs[i]->added.count;
-	struct rrset_tab t;
-	rc = tab_init(&t, cap);
-	if (rc == ANS_OK)
-		rc = fill_old(&t, old);
+		changes += cs[i]->added.count + cs[i]->removed.count;
+	struct change_tab t;
+	rc = tab_init(&t, changes);
 	for (size_t i = 0; rc == ANS_OK && i < n; i++)
-		rc = apply_one(&t, cs[i], old->apex, diag);
+		rc = apply_one(&t, old, cs[i], diag);
 	if (rc == ANS_OK)
 		rc = build(&t, old, &cs[n - 1]->soa_to, out);
 	tab_free(&t);

@@ -1,0 +1,319 @@
+/* SPDX-License-Identifier: MIT */
+/*
+ * Applying changesets: the snapshot ans_changeset_apply() gives must behave
+ * exactly as a full build of the resulting zone text, for random chains of
+ * changesets over a small universe of RRs (delegations, glue, a wildcard,
+ * NS/MX targets, TTL changes, RRs removed and added back): the same RRs and
+ * TTLs, the same nodes, flags, parents, additional-section links, referral
+ * blocks and negative-answer SOA, and the same result for every lookup.
+ * With --bench FILE ORIGIN [RUNS]: the apply CPU bench (apply_bench.h).
+ */
+#include <setjmp.h>
+#include <stdarg.h>
+#include <stddef.h>
+#include <cmocka.h>
+
+#include "tests/unit/xfr/apply_bench.h"
+#include "tests/unit/xfr/xfr_test_util.h"
+
+#define NOWNERS 8
+#define NKINDS 5
+#define NVALS 4
+#define NU (NOWNERS * NKINDS * NVALS)
+
+static const char *const owners[NOWNERS] = {
+	"@", "a", "b.a", "*.w", "c.b.a", "d", "ns.d", "x.y.z",
+};
+
+/* One candidate RR of the universe: its wire form (pointers into the
+ * universe snapshot) and text, whether the model has it, its TTL and the
+ * order of its last addition (0: from the first version). */
+struct model_rr {
+	struct ans_xfr_rr rr;
+	char text[1400];
+	bool is_present;
+	uint32_t ttl;
+	uint32_t seq;
+};
+
+struct model {
+	struct model_rr u[NU];
+	size_t n;
+	struct ans_zone *universe;
+	uint32_t serial;
+	uint32_t seq;
+	uint64_t rng;
+};
+
+static uint32_t rnd(struct model *m, uint32_t n)
+{
+	m->rng = m->rng * 6364136223846793005ull + 1442695040888963407ull;
+	return (uint32_t)(m->rng >> 33) % n;
+}
+
+static void kind_text(int kind, int v, char *out, size_t size)
+{
+	static const char *const targets[NVALS] = { "a", "ns.d", "b.a", "x.y.z" };
+	switch (kind) {
+	case 0: snprintf(out, size, "A 192.0.2.%d", v + 1); break;
+	case 1: snprintf(out, size, "AAAA 2001:db8::%d", v + 1); break;
+	case 2: snprintf(out, size, "TXT t%d", v + 1); break;
+	case 3: snprintf(out, size, "MX %d %s", v + 1, targets[v]); break;
+	default: snprintf(out, size, "NS %s", targets[v]); break;
+	}
+}
+
+static void rr_text(const struct ans_xfr_rr *rr, char *out, size_t size)
+{
+	char name[ANS_NAME_TEXT_MAX], type[16], rd[128];
+	assert_true(ans_name_to_text(rr->owner, name, sizeof(name)) > 0);
+	assert_true(ans_rrtype_to_text(rr->type, type, sizeof(type)) > 0);
+	assert_true(ans_rdata_to_text(rr->type, rr->rdata, rr->rdlen, rd, sizeof(rd)) >= 0);
+	snprintf(out, size, "%s %s %s", name, type, rd);
+}
+
+/* The universe: every candidate RR in one snapshot, so each has a wire
+ * form; a random 40 % of them are the first version, with one TTL per
+ * RRset (300 or 3600). */
+static void model_init(struct model *m, uint64_t seed)
+{
+	memset(m, 0, sizeof(*m));
+	m->rng = seed;
+	m->serial = 100;
+	char *text = malloc(NU * 64 + 128);
+	size_t len = (size_t)sprintf(text, "@ 3600 SOA ns hm 1 7200 900 1209600 300\n");
+	for (int i = 0; i < NU; i++) {
+		char rd[64];
+		kind_text(i / NVALS % NKINDS, i % NVALS, rd, sizeof(rd));
+		len += (size_t)sprintf(text + len, "%s 3600 %s\n", owners[i / (NKINDS * NVALS)], rd);
+	}
+	m->universe = zone_from_text(text);
+	assert_non_null(m->universe);
+	free(text);
+	struct ans_zone_cursor it;
+	struct ans_xfr_rr rr;
+	ans_zone_cursor_init(&it, m->universe);
+	while (ans_zone_cursor_next(&it, &rr)) {
+		if (rr.type == ANS_TYPE_SOA)
+			continue;
+		struct model_rr *u = &m->u[m->n++];
+		u->rr = rr;
+		rr_text(&rr, u->text, sizeof(u->text));
+		u->is_present = rnd(m, 10) < 4;
+		u->ttl = (ans_name_hash(rr.owner) + rr.type) % 2 ? 300 : 3600;
+	}
+	assert_int_equal(m->n, NU);
+}
+
+/* The SOA line of the model's current serial. */
+static int soa_line(const struct model *m, char *out, size_t size)
+{
+	return snprintf(out, size, "@ 3600 SOA ns hm %u 7200 900 1209600 300\n", m->serial);
+}
+
+/* The TTL of a present RR's RRset: that of its newest added member
+ * (ans_changeset_apply's rule), or the first version's. */
+static uint32_t rrset_ttl(const struct model *m, const struct model_rr *r)
+{
+	const struct model_rr *best = r;
+	for (size_t i = 0; i < m->n; i++) {
+		const struct model_rr *o = &m->u[i];
+		if (o->is_present && o->rr.type == r->rr.type &&
+		    ans_name_equal(o->rr.owner, r->rr.owner) && o->seq > best->seq)
+			best = o;
+	}
+	return best->ttl;
+}
+
+/* The model as zone text, every RR with its RRset's TTL. */
+static struct ans_zone *model_zone(const struct model *m)
+{
+	char *text = malloc(NU * 1500 + 128);
+	size_t len = (size_t)soa_line(m, text, 128);
+	for (size_t i = 0; i < m->n; i++) {
+		const struct model_rr *r = &m->u[i];
+		if (!r->is_present)
+			continue;
+		/* "owner type rdata" -> "owner ttl type rdata" */
+		const char *sp = strchr(r->text, ' ');
+		len += (size_t)sprintf(text + len, "%.*s %u%s\n", (int)(sp - r->text), r->text,
+				       rrset_ttl(m, r), sp);
+	}
+	struct ans_zone *z = zone_from_text(text);
+	free(text);
+	assert_non_null(z);
+	return z;
+}
+
+static void set_soa(struct ans_changeset *cs, bool is_to, uint32_t serial)
+{
+	char text[128];
+	struct model tmp = { .serial = serial };
+	soa_line(&tmp, text, sizeof(text));
+	struct ans_zone *z = zone_from_text(text);
+	struct ans_xfr_rr soa;
+	struct ans_zone_cursor it;
+	ans_zone_cursor_init(&it, z);
+	assert_true(ans_zone_cursor_next(&it, &soa));
+	assert_int_equal(ans_changeset_set_soa(cs, is_to, &soa), ANS_OK);
+	ans_zone_free(z);
+}
+
+/* One random changeset on the model: some present RRs removed, then some
+ * absent ones added (possibly those just removed, with a new TTL). */
+static struct ans_changeset *random_changeset(struct model *m)
+{
+	struct ans_changeset *cs;
+	assert_int_equal(ans_changeset_new(&cs), ANS_OK);
+	set_soa(cs, false, m->serial);
+	set_soa(cs, true, ++m->serial);
+	uint32_t removals = rnd(m, 6), adds = rnd(m, 6);
+	for (uint32_t k = 0; k < removals; k++) {
+		struct model_rr *r = &m->u[rnd(m, (uint32_t)m->n)];
+		if (!r->is_present)
+			continue;
+		assert_int_equal(ans_changeset_add(cs, ANS_CS_REMOVE, &r->rr), ANS_OK);
+		r->is_present = false;
+	}
+	for (uint32_t k = 0; k < adds; k++) {
+		struct model_rr *r = &m->u[rnd(m, (uint32_t)m->n)];
+		if (r->is_present)
+			continue;
+		static const uint32_t ttls[] = { 60, 300, 3600 };
+		struct ans_xfr_rr rr = r->rr;
+		rr.ttl = r->ttl = ttls[rnd(m, 3)];
+		assert_int_equal(ans_changeset_add(cs, ANS_CS_ADD, &rr), ANS_OK);
+		r->is_present = true;
+		r->seq = ++m->seq;
+	}
+	return cs;
+}
+
+static void assert_same_rrset(const struct ans_rrset *a, const struct ans_rrset *b)
+{
+	assert_int_equal(a->type, b->type);
+	assert_int_equal(a->count, b->count);
+	assert_int_equal(a->ttl, b->ttl);
+	assert_int_equal(a->rdata_len, b->rdata_len);
+	assert_memory_equal(a->rdata, b->rdata, a->rdata_len);
+	if (a->type == ANS_TYPE_NS || a->type == ANS_TYPE_MX) {
+		const uint8_t *ea, *eb;
+		unsigned na = ans_rrset_addl(a, &ea), nb = ans_rrset_addl(b, &eb);
+		assert_int_equal(na, nb);
+		assert_memory_equal(ea, eb, 4 * (size_t)na);
+	}
+	if (a->type == ANS_TYPE_NS) {
+		struct ans_referral_wire ra, rb;
+		bool ha = ans_rrset_referral(a, &ra), hb = ans_rrset_referral(b, &rb);
+		assert_int_equal(ha, hb);
+		if (ha) {
+			assert_int_equal(ra.len, rb.len);
+			assert_memory_equal(ra.rr, rb.rr, ra.len);
+			assert_int_equal(ra.nptr, rb.nptr);
+			assert_int_equal(ra.ncompr, rb.ncompr);
+		}
+	}
+}
+
+/* A lookup of `name` finds the same node (by index) in both zones. */
+static void assert_same_find(const struct ans_zone *a, const struct ans_zone *b,
+			     const uint8_t *name)
+{
+	const struct ans_node *na = ans_zone_find(a, name), *nb = ans_zone_find(b, name);
+	assert_int_equal(na == NULL, nb == NULL);
+	if (na)
+		assert_int_equal(na - a->nodes, nb - b->nodes);
+}
+
+/* Everything a reader of a snapshot can see is the same. */
+static void assert_same_snapshot(const struct ans_zone *a, const struct ans_zone *b)
+{
+	char *ta = zone_text(a), *tb = zone_text(b);
+	assert_string_equal(ta, tb);
+	free(ta);
+	free(tb);
+	assert_int_equal(a->serial, b->serial);
+	assert_int_equal(a->rr_count, b->rr_count);
+	assert_int_equal(a->node_count, b->node_count);
+	assert_int_equal(a->apex_node - a->nodes, b->apex_node - b->nodes);
+	for (size_t i = 0; i < a->node_count; i++) {
+		const struct ans_node *x = &a->nodes[i], *y = &b->nodes[i];
+		assert_true(ans_name_equal(x->owner, y->owner));
+		assert_int_equal(x->flags, y->flags);
+		assert_int_equal(x->parent ? x->parent - a->nodes : -1,
+				 y->parent ? y->parent - b->nodes : -1);
+		assert_int_equal(x->rrset_count, y->rrset_count);
+		for (uint16_t k = 0; k < x->rrset_count; k++)
+			assert_same_rrset(&x->rrsets[k], &y->rrsets[k]);
+		uint8_t below[ANS_NAME_MAX] = "\002zz";
+		ans_name_copy(below + 3, x->owner);
+		assert_same_find(a, b, x->owner);
+		assert_same_find(a, b, below);
+	}
+	const struct ans_zone_soa_wire *sa = ans_zone_soa_wire(a), *sb = ans_zone_soa_wire(b);
+	assert_int_equal(sa == NULL, sb == NULL);
+	if (sa) {
+		/* The three pointer placeholders are left unwritten. */
+		uint8_t wa[512], wb[512];
+		assert_int_equal(sa->len, sb->len);
+		assert_int_equal(sa->mname_ptr, sb->mname_ptr);
+		assert_int_equal(sa->rname_ptr, sb->rname_ptr);
+		memcpy(wa, sa->rr, sa->len);
+		memcpy(wb, sb->rr, sb->len);
+		const uint16_t holes[3] = { 0, sa->mname_ptr, sa->rname_ptr };
+		for (int i = 0; i < 3; i++)
+			memset(wa + holes[i], 0, 2), memset(wb + holes[i], 0, 2);
+		assert_memory_equal(wa, wb, sa->len);
+	}
+}
+
+/* Random chains of 1-4 changesets, applied at once and one by one, each
+ * compared with a full build of the model's text. */
+static void test_apply_random(void **state)
+{
+	(void)state;
+	static struct model m;
+	for (uint64_t seed = 1; seed <= 150; seed++) {
+		model_init(&m, seed);
+		struct ans_zone *old = model_zone(&m), *step = old;
+		struct ans_changeset *cs[4];
+		size_t n = 1 + rnd(&m, 4);
+		for (size_t i = 0; i < n; i++) {
+			cs[i] = random_changeset(&m);
+			struct ans_zone *next;
+			const struct ans_changeset *one[1] = { cs[i] };
+			assert_int_equal(ans_changeset_apply(step, one, 1, NULL, &next), ANS_OK);
+			if (step != old)
+				ans_zone_free(step);
+			step = next;
+		}
+		struct ans_zone *got, *want = model_zone(&m);
+		assert_int_equal(ans_changeset_apply(old, (const struct ans_changeset *const *)cs,
+						     n, NULL, &got), ANS_OK);
+		assert_same_snapshot(got, want);
+		/* One by one differs only where a TTL came from a changeset
+		 * before the last: the RRs and structure must still agree. */
+		char *tw = zone_text(want), *ts = zone_text(step);
+		if (strcmp(tw, ts) == 0)
+			assert_same_snapshot(step, want);
+		free(tw);
+		free(ts);
+		for (size_t i = 0; i < n; i++)
+			ans_changeset_free(cs[i]);
+		ans_zone_free(got);
+		ans_zone_free(want);
+		ans_zone_free(step);
+		ans_zone_free(old);
+		ans_zone_free(m.universe);
+	}
+}
+
+int main(int argc, char **argv)
+{
+	if (argc >= 4 && strcmp(argv[1], "--bench") == 0)
+		return apply_bench(argv[2], argv[3], argc > 4 ? atoi(argv[4]) : 3);
+	const struct CMUnitTest tests[] = {
+		cmocka_unit_test(test_apply_random),
+	};
+	return cmocka_run_group_tests(tests, NULL, NULL);
+}
