@@ -43,6 +43,7 @@
 #include "anynsd/log.h"
 #include "anynsd/xfr/journal.h"
 #include "anynsd/xfr/store.h"
+#include "anynsd/xfr/zonefile.h"
 #include "lib/xfr/diff.h"
 #include "lib/xfr/serial.h"
 #include "lib/zone/parser.h"
@@ -194,6 +195,8 @@ static bool journal_step(struct zones *z, struct zone_slot *s, bool *failed)
 	if (rc != ANS_OK)
 		log_error("zone %s, journal, not stored (%s), IXFR falls back to AXFR",
 			  name, ans_strerror(rc));
+	else if (z->store)
+		zonefile_stored(z->store, name, s->next);   /* for the next start */
 	free(drop);
 	s->next_chain = nc;
 	s->has_next_chain = true;
@@ -217,6 +220,19 @@ static void journal_resume(struct zones *z, struct zone_slot *s, struct ans_zone
 			 n, ans_changeset_serial_from(s->next_chain->cs[0]), zone->serial);
 	}
 	free(cs);
+}
+
+/* A primary at start-up: the stored journal, continued by what changed in
+ * the file while anynsd was stopped (xfr/zonefile.c); may serve the stored
+ * copy instead of the file when the file's serial did not increase. */
+static void primary_resume(struct zones *z, struct zone_slot *s)
+{
+	if (!z->store)
+		return;
+	struct zonefile_limits lim = { (size_t)s->cz->journal_max_entries,
+				       (size_t)s->cz->journal_max_size };
+	zonefile_resume(z->store, s->cz->domain.text, &lim, &s->next, &s->next_chain);
+	s->has_next_chain = s->next_chain != NULL;
 }
 
 /* A secondary at start-up: its stored copy, served before any primary is
@@ -265,9 +281,9 @@ static bool load_file_zone(struct zones *z, struct zone_slot *s)
 			s->key = s->next_key;   /* touched, same content */
 		return failed;
 	}
-	log_loaded(s);
 	if (!s->zone)
-		journal_resume(z, s, s->next);
+		primary_resume(z, s);
+	log_loaded(s);
 	return false;
 }
 

@@ -6,6 +6,9 @@ Knot DNS 3.2, NSD 4.6, BIND 9.18), in both directions:
   AXFR first, then a zone change (file edited, SIGHUP) that reaches them by
   NOTIFY and travels as IXFR; their own logs say IXFR and they serve the
   new serial and data.
+- Knot as the secondary of an anynsd primary restarted with an edited
+  zone file: the file's difference from the stored copy is journaled, so
+  Knot still gets IXFR.
 - Knot as the primary of anynsd nodes (zonefile-load: difference,
   journal-content: changes): the node follows Knot's NOTIFY with an IXFR
   and then answers like Knot.
@@ -122,6 +125,43 @@ def test_peer_secondary_follows_anynsd_by_notify_and_ixfr(anynsd, tmp_path, kind
         if kind == "nsd":
             size = re.search(r"received update to serial 11 .* of (\d+) bytes", new)
             assert size and int(size.group(1)) < 1000, new[-3000:]
+    finally:
+        sec.stop()
+
+
+def test_knot_gets_ixfr_after_primary_restart_with_changed_file(anynsd, tmp_path):
+    """The anynsd primary is stopped, its file edited (serial 10 -> 11) and
+    it is started again: the stored copy is diffed with the file and
+    journaled, the start-up NOTIFY brings Knot, which says IXFR."""
+    if not peers.tool_present("knot"):
+        pytest.skip("knot is not installed")
+    pport, sport = peers.free_port(), peers.free_port()
+    d = tmp_path / "primary"
+    d.mkdir()
+    path = d / "z.zone"
+    path.write_text(zone_text(10, 500))
+    conf = anynsd_primary_conf(d, pport, path, [("knot", sport)])
+    prim = anynsd(config=conf, port=pport)
+    sec = start_secondary("knot", tmp_path / "knot", sport, pport)
+    try:
+        assert serial_of(sec.addr, sec.port) == 10
+        wait_for(lambda: "AXFR to 127.0.0.1@" in prim.log(), timeout=WAIT,
+                 what="AXFR on the primary")
+        prim.stop()
+        n_before = len(sec.log())
+        path.write_text(zone_text(11, 501))
+        prim2 = anynsd(config=conf, port=pport)
+        assert "zone file changed while stopped, serial 10 -> 11 journaled" in prim2.log()
+        wait_for(lambda: serial_of(sec.addr, sec.port) == 11, timeout=WAIT,
+                 what="serial 11 on knot")
+        r = sec.query("h500.example.com.", "A")
+        assert r.answer and r.answer[0][0].address == "10.0.1.244"
+        wait_for(lambda: re.search(r"IXFR to 127\.0\.0\.1@\d+, signed, serial 11",
+                                   prim2.log()), timeout=WAIT, what="IXFR on the primary")
+        new = sec.log()[n_before:]
+        for w in IXFR_WORDS["knot"][0]:
+            assert w in new, "knot log lacks %r:\n%s" % (w, new[-3000:])
+        assert IXFR_WORDS["knot"][1] not in new, new[-3000:]
     finally:
         sec.stop()
 

@@ -112,3 +112,47 @@ def test_journal_bounded_and_kept_across_restart(anynsd, tmp_path):
     srv2, _ = start(anynsd, tmp_path, max_entries=2)
     assert "journal, 2 changes, serial 11 -> 13" in srv2.log()
     assert len([r for r in answer_rrs(ixfr(srv2, 11)) if r[1] == dns.rdatatype.SOA]) == 6
+
+
+def test_file_changed_while_stopped_is_journaled(anynsd, tmp_path):
+    """A restart with an edited file continues the journal (Knot's
+    zonefile-load: difference): the stored copy is diffed with the file."""
+    srv, path = start(anynsd, tmp_path)
+    change(srv, path, 11, [1, 3])
+    wait_serial(srv, 11)
+    srv.stop()
+    path.write_text(zone_text(12, [1, 3, 4]))
+    srv2, _ = start(anynsd, tmp_path)
+    wait_serial(srv2, 12)
+    assert ("zone example.com., zone file changed while stopped, serial 11 -> 12 "
+            "journaled (0 removed, 1 added)") in srv2.log()
+    rrs = answer_rrs(ixfr(srv2, 10))
+    soas = [r for r in rrs if r[1] == dns.rdatatype.SOA]
+    assert [s[2].split()[2] for s in soas] == ["12", "10", "11", "11", "12", "12"]
+    assert ("h4.example.com.", dns.rdatatype.A, "10.0.0.4") in rrs
+    assert len(answer_rrs(ixfr(srv2, 11))) == 5
+    # And again: the copy stored at this start is the base of the next one.
+    srv2.stop()
+    path.write_text(zone_text(13, [1, 4]))
+    srv3, _ = start(anynsd, tmp_path)
+    wait_serial(srv3, 13)
+    assert "serial 12 -> 13 journaled (1 removed, 0 added)" in srv3.log()
+    assert len([r for r in answer_rrs(ixfr(srv3, 10)) if r[1] == dns.rdatatype.SOA]) == 8
+
+
+def test_file_changed_same_serial_while_stopped_serves_stored_copy(anynsd, tmp_path):
+    """As a reload with an unchanged serial is refused, so is a start: the
+    stored copy (what secondaries hold at that serial) is served."""
+    srv, path = start(anynsd, tmp_path)
+    wait_serial(srv, 10)
+    srv.stop()
+    path.write_text(zone_text(10, [1, 2, 3]))
+    srv2, _ = start(anynsd, tmp_path)
+    assert ("zone example.com., zone file changed but serial 10 -> 10 did not increase, "
+            "serving the stored copy, serial 10") in srv2.log()
+    assert srv2.query("h3.example.com.", "A").rcode() == dns.rcode.NXDOMAIN
+    assert srv2.query("h2.example.com.", "A").answer
+    # Raising the serial publishes the file, journaled from the stored copy.
+    change(srv2, path, 11, [1, 2, 3])
+    wait_serial(srv2, 11)
+    assert len(answer_rrs(ixfr(srv2, 10))) == 5

@@ -1,0 +1,126 @@
+/* SPDX-License-Identifier: MIT */
+/*
+ * Journal continuity for primary zones across restarts (see zonefile.h).
+ *
+ * The stored copy is the zone as last served: written at the first load
+ * and after each journaled reload (zonefile_stored), so at start-up the
+ * stored journal ends at the stored copy's serial. The file is then one of:
+ *
+ *   newer serial       diff(stored, file) is appended to the chain; a
+ *                      secondary at any journaled serial gets IXFR;
+ *   same serial        same content: resume; changed content: as a reload
+ *                      with an unchanged serial, refused (the stored copy
+ *                      is what the secondaries hold at that serial, and
+ *                      serving something else under it would split the
+ *                      fleet for good: they never refetch an equal serial);
+ *   older serial       (RFC 1982) refused the same way.
+ *
+ * Knot behaves alike with zonefile-load: difference, and warns about a
+ * zone file "changed without SOA serial update". The costs at start-up are
+ * one stored-copy decode and one diff, both linear in the zone size.
+ */
+#include "anynsd/xfr/zonefile.h"
+
+#include <stdlib.h>
+
+#include "anynsd/log.h"
+#include "lib/xfr/diff.h"
+#include "lib/xfr/serial.h"
+
+/* The stored journal as a chain, if it ends at `serial`. */
+static struct jchain *resume_chain(struct store *st, const char *name,
+				   const uint8_t *apex, uint32_t serial)
+{
+	struct ans_changeset **cs = NULL;
+	struct jchain *c = NULL;
+	size_t n = 0;
+	int rc = store_journal_load(st, apex, serial, &cs, &n);
+	if (rc != ANS_OK)
+		log_warning("zone %s, journal, stored entries dropped (%s)", name,
+			    ans_strerror(rc));
+	if (rc == ANS_OK && n && jchain_new(cs, n, &c) == ANS_OK)
+		log_info("zone %s, journal, %zu changes, serial %u -> %u", name, n,
+			 ans_changeset_serial_from(c->cs[0]), serial);
+	free(cs);
+	return c;
+}
+
+void zonefile_stored(struct store *st, const char *name, const struct ans_zone *zone)
+{
+	int rc = store_zone_put(st, zone);
+	if (rc != ANS_OK)
+		log_error("zone %s, copy not stored (%s), a restart with a changed file "
+			  "will start a new journal", name, ans_strerror(rc));
+}
+
+/* The file is newer than the stored copy: one more journal entry. */
+static struct jchain *journal_file_change(struct store *st, const char *name,
+					  const struct zonefile_limits *lim,
+					  const struct ans_zone *stored,
+					  const struct ans_zone *file, struct ans_changeset *cs)
+{
+	struct jchain *old = resume_chain(st, name, stored->apex, stored->serial), *nc = NULL;
+	uint32_t *drop = calloc((old ? old->n : 0) + 1, sizeof(*drop));
+	size_t ndrop = 0, removed = cs->removed.count, added = cs->added.count;
+	int rc = drop ? jchain_append(old, cs, lim->max_entries, lim->max_bytes, &nc, drop, &ndrop)
+		      : (ans_changeset_free(cs), ANS_ENOMEM);
+	if (rc == ANS_OK)
+		rc = store_journal_put(st, stored->apex, nc->cs[nc->n - 1], drop, ndrop);
+	if (rc == ANS_OK) {
+		log_info("zone %s, zone file changed while stopped, serial %u -> %u journaled "
+			 "(%zu removed, %zu added)", name, stored->serial, file->serial,
+			 removed, added);
+		zonefile_stored(st, name, file);
+	} else {
+		log_error("zone %s, journal, file difference not stored (%s), IXFR falls "
+			  "back to AXFR", name, ans_strerror(rc));
+	}
+	free(drop);
+	jchain_unref(old);
+	return nc;
+}
+
+/* The file changed but its serial did not increase: serve the stored copy,
+ * as a reload would keep the served zone. */
+static void keep_stored(const char *name, struct ans_zone **zone, struct ans_zone *stored)
+{
+	log_error("zone %s, zone file changed but serial %u -> %u did not increase, "
+		  "serving the stored copy, serial %u (raise the serial to publish the file)",
+		  name, stored->serial, (*zone)->serial, stored->serial);
+	ans_zone_free(*zone);
+	*zone = stored;
+}
+
+void zonefile_resume(struct store *st, const char *name, const struct zonefile_limits *lim,
+		     struct ans_zone **zone, struct jchain **chain)
+{
+	struct ans_zone *file = *zone, *stored = NULL;
+	struct ans_changeset *cs = NULL;
+	*chain = NULL;
+	int rc = store_zone_load(st, file->apex, NULL, &stored);
+	if (rc == ANS_OK)
+		rc = ans_zone_diff(stored, file, &cs);
+	if (rc != ANS_OK) {
+		if (rc != ANS_ENOENT)
+			log_warning("zone %s, stored copy not usable (%s), journal resumed "
+				    "only if it ends at the file's serial", name, ans_strerror(rc));
+		ans_zone_free(stored);
+		*chain = resume_chain(st, name, file->apex, file->serial);
+		zonefile_stored(st, name, file);
+		return;
+	}
+	bool same = cs->removed.count == 0 && cs->added.count == 0;
+	if (ans_serial_is_newer(file->serial, stored->serial)) {
+		*chain = journal_file_change(st, name, lim, stored, file, cs);
+		ans_zone_free(stored);
+		return;
+	}
+	ans_changeset_free(cs);
+	if (same && file->serial == stored->serial) {
+		ans_zone_free(stored);
+		*chain = resume_chain(st, name, file->apex, file->serial);
+		return;
+	}
+	keep_stored(name, zone, stored);
+	*chain = resume_chain(st, name, stored->apex, stored->serial);
+}

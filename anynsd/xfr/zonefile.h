@@ -1,0 +1,44 @@
+/* SPDX-License-Identifier: MIT */
+/*
+ * Journal continuity for primary zones across restarts (Knot's
+ * "zonefile-load: difference"): the zone as last served is kept in the
+ * store's `zone` DB, and at start-up the zone file is compared with it, so
+ * a file edited while anynsd was down becomes one more journal entry
+ * instead of a fresh journal (which would send every secondary to AXFR).
+ */
+#ifndef ANYNSD_XFR_ZONEFILE_H
+#define ANYNSD_XFR_ZONEFILE_H
+
+#include <stddef.h>
+
+#include "anynsd/xfr/journal.h"
+#include "anynsd/xfr/store.h"
+#include "lib/base/err.h"
+#include "lib/zone/zone.h"
+
+struct zonefile_limits {
+	size_t max_entries;   /* journal-max-entries (0: no limit) */
+	size_t max_bytes;     /* journal-max-size (0: no limit) */
+};
+
+/*
+ * Start-up of a primary zone whose file was just loaded into *zone:
+ *  - no stored copy: the stored journal is resumed if it ends at the
+ *    file's serial (as before), and the file's zone is stored;
+ *  - stored serial older than the file's: the difference becomes a journal
+ *    entry after the stored chain (and is stored), the file's zone stored;
+ *  - same serial, same content: the stored journal is resumed;
+ *  - the file changed but its serial did not increase (same or older): the
+ *    reload policy applies (doc/transfers.md), an error is logged and the
+ *    stored copy is served instead: *zone is replaced (the file's freed).
+ * *chain gets the journal to serve (a new reference) or NULL. Never fails:
+ * storage errors are logged and leave IXFR to fall back to AXFR.
+ * `name` is the zone's text name for the log.
+ */
+void zonefile_resume(struct store *st, const char *name, const struct zonefile_limits *lim,
+		     struct ans_zone **zone, struct jchain **chain);
+
+/* After a reload was journaled: the new zone becomes the stored copy. */
+void zonefile_stored(struct store *st, const char *name, const struct ans_zone *zone);
+
+#endif
