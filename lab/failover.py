@@ -163,6 +163,39 @@ def wait_bfd(node, timeout=15):
         time.sleep(0.1)
 
 
+def diagnose(node):
+    """What the routers and the node say when a client did not move: the
+    text a failed run leaves behind (BGP and BFD sessions, the service
+    route's candidates on the node's router, the node's rules and
+    healthd state, the last lines of both BIRD logs)."""
+    i = int(node[1:])
+    router = "r%d" % i
+    out = ["--- diagnostics: %s did not move traffic away ---" % node]
+
+    def birdc(where, *args):
+        r = L.run("birdc", "-s", str(L.WORK / where / "bird.ctl"), *args, check=False)
+        out.append("%s$ birdc %s\n%s" % (where, " ".join(args), (r.stdout + r.stderr).strip()))
+
+    birdc(router, "show", "protocols")
+    birdc(router, "show", "bfd", "sessions")
+    birdc(router, "show", "route", "for", L.SERVICE, "all")
+    birdc(node, "show", "protocols")
+    for where in (router, node):
+        r = L.run("ip", "-n", L.ns(where), "route", "get", L.SERVICE, check=False)
+        out.append("%s$ ip route get %s\n%s" % (where, L.SERVICE, (r.stdout + r.stderr).strip()))
+    r = L.run("ip", "-n", L.ns(node), "rule", check=False)
+    out.append("%s$ ip rule\n%s" % (node, r.stdout.strip()))
+    for n in L.NODES:
+        out.append("n%d healthd: %s" % (n, json.dumps(L.healthd_status("n%d" % n))))
+    for where in (router, node):
+        try:
+            tail = (L.WORK / where / "bird.log").read_text().splitlines()[-15:]
+        except OSError as e:
+            tail = [str(e)]
+        out.append("%s bird.log (last lines):\n%s" % (where, "\n".join(tail)))
+    return "\n".join(out)
+
+
 def run_case(st, client, node, home, case, log):
     wait_bfd(node)
     p = Prober(client)
@@ -181,6 +214,8 @@ def run_case(st, client, node, home, case, log):
         raise
     log("%-13s gap %s ms, lost %d, longest outage %d ms, %s -> %s"
         % (case, fail["gap_ms"], fail["lost"], fail["outage_ms"], fail["from"], fail["to"]))
+    if fail["gap_ms"] is None:
+        log(diagnose(node))
     p = Prober(client)
     p.wait(lambda q: len(q.answered()) >= 5, 5)
     t_restore = time.monotonic()

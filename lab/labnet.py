@@ -201,7 +201,7 @@ BGP_TIMERS = "connect delay time 1; connect retry time 1; error wait time 1, 2;"
 
 
 def bird_log(where):
-    return 'log "%s" { info, remote, warning, error, auth, fatal, bug };\n' % (
+    return 'log "%s" { trace, info, remote, warning, error, auth, fatal, bug };\n' % (
         WORK / where / "bird.log")
 
 
@@ -221,9 +221,11 @@ def router_bird_conf(i):
             "protocol device { scan time 10; }\n"
             'protocol direct { ipv4; interface "c%d"; }\n' % i +
             "protocol kernel { ipv4 { export where source = RTS_BGP; }; }\n"
-            'protocol bfd { interface "n%d" { interval 100 ms; multiplier 3; }; }\n' % i +
+            'protocol bfd { debug { states, events }; interface "n%d" { interval 100 ms; '
+            'multiplier 3; }; }\n' % i +
             "".join(peers) +
-            "protocol bgp node {\n  local %s as %d; neighbor %s as %d;\n  bfd on; %s\n"
+            "protocol bgp node {\n  debug { states, events };\n"
+            "  local %s as %d; neighbor %s as %d;\n  bfd on; %s\n"
             "  ipv4 { import all; export none; };\n}\n"
             % (r, router_asn(i), n, NODE_ASN, BGP_TIMERS))
 
@@ -237,8 +239,10 @@ def node_bird_conf(i):
             % PREFIX +
             'protocol static anyns_drain { disabled; ipv4;\n  route %s via "anyns0" '
             "{ bgp_community.add((65535, 0)); }; }\n" % PREFIX +
-            'protocol bfd { interface "up" { interval 100 ms; multiplier 3; }; }\n'
-            "protocol bgp upstream {\n  local %s as %d; neighbor %s as %d;\n  bfd on; %s\n"
+            'protocol bfd { debug { states, events }; interface "up" { interval 100 ms; '
+            'multiplier 3; }; }\n'
+            "protocol bgp upstream {\n  debug { states, events };\n"
+            "  local %s as %d; neighbor %s as %d;\n  bfd on; %s\n"
             "  ipv4 { import none;\n"
             '    export where proto = "anyns_service" || proto = "anyns_drain"; };\n}\n'
             % (n, NODE_ASN, r, router_asn(i), BGP_TIMERS))

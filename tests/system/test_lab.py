@@ -52,6 +52,8 @@ def lab(*args, timeout=60):
                        env=ENV)
     assert r.returncode == 0, "anycast-lab %s failed (%d):\n%s\n%s" % (
         " ".join(args), r.returncode, r.stdout, r.stderr)
+    if r.stderr:
+        print(r.stderr)                   # the run's log: shown when an assertion fails
     return r.stdout
 
 
