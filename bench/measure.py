@@ -78,7 +78,8 @@ def check_answers(server, rows, tcp_rows=30):
 # --- dnsperf --------------------------------------------------------------------
 
 def dnsperf_cmd(port, qfile, seconds=None, runs=None, tcp=False, clients=4,
-                outstanding=200, timeout_s=2):
+                outstanding=200, timeout_s=2, rate=None):
+    """rate: queries per second offered (dnsperf -Q); None: as fast as answers come."""
     cmd = ["taskset", "-c", LOAD_CPU, "dnsperf", "-s", "127.0.0.1", "-p", str(port),
            "-d", str(qfile), "-c", str(clients), "-q", str(outstanding),
            "-T", "1", "-t", str(timeout_s)]
@@ -88,6 +89,8 @@ def dnsperf_cmd(port, qfile, seconds=None, runs=None, tcp=False, clients=4,
         cmd += ["-l", str(seconds)]
     if runs is not None:
         cmd += ["-n", str(runs)]
+    if rate is not None:
+        cmd += ["-Q", str(rate)]
     return cmd
 
 

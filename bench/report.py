@@ -20,6 +20,10 @@ def metrics(run):
         ("udp_user", "  of which user space (%)", "%.0f"),
         ("udp_qps", "answered q/s, UDP (dnsperf on one core)", "%.0f"),
         ("udp_util", "server CPU use in UDP run (% of a core)", "%.0f"),
+        ("udp_rate_us", "server CPU µs/query, UDP, %s q/s offered to every server"
+         % human(run.p["rate"]), "%.2f"),
+        ("udp_rate_user", "  of which user space (%)", "%.0f"),
+        ("udp_rate_util", "server CPU use at that rate (% of a core)", "%.0f"),
         ("tcp_us", "server CPU µs/query, TCP pipelined, flat out", "%.2f"),
         ("tcp_user", "  of which user space (%)", "%.0f"),
         ("tcp_qps", "answered q/s, TCP pipelined", "%.0f"),
@@ -114,6 +118,10 @@ def render(run):
                run.data["big"]["records"]),
            "- repetitions: %d (medians shown); saturation runs %d s after a %d s warm-up; "
            "callgrind N = %d" % (p["reps"], p["sat_s"], p["warm_s"], p["cg_n"]),
+           "- UDP is measured twice: flat out (each server at the load dnsperf's one "
+           "core reaches against it) and at one offered rate for all (%d q/s, dnsperf "
+           "-Q); CPU per query depends on load, so only the second compares servers "
+           "at equal work (doc/performance.md, round 7)" % p["rate"],
            "", "## Versions", ""]
     out += ["- %s: `%s`" % (k, v) for k, v in run.versions.items()]
     out += ["", "## Figures", ""] + md_table(head, body)

@@ -9,7 +9,12 @@ CPU 0, the server on CPU 1, one worker each):
                  measured at all (the reason is printed and written to RESULTS.md)
   2. saturation  same process: UDP then TCP pipelined; before each repetition a
                  warm-up dnsperf run, then a measured one; server CPU µs per answered
-                 query = Δ(utime+stime of the server's process tree) / completed
+                 query = Δ(utime+stime of the server's process tree) / completed.
+                 Then UDP once more at one fixed offered rate (dnsperf -Q, the same
+                 for every server, below what each sustains): flat out, a faster
+                 server idles more between batches and wakes up more often per
+                 query, so CPU per query is taken at different loads; at one rate
+                 it is not (doc/performance.md, round 7)
   3. callgrind   fresh processes under valgrind --tool=callgrind sending exactly N,
                  2N, ... (reps+1)N queries; Ir per query = successive differences / N
   4. big zone    1M records: start to first correct answer, CPU spent until then (load
@@ -42,11 +47,11 @@ WORK = ROOT / "build" / "bench"
 
 PROFILES = {
     "full": dict(names=50000, queries=100000, cg_n=5000, reps=3, warm_s=2, sat_s=5,
-                 big_records=1000000, check_rows=300, budget_s=14 * 60,
-                 cost={"gate": 5, "saturation": 50, "callgrind": 130, "big": 40}),
+                 big_records=1000000, check_rows=300, budget_s=14 * 60, rate=40000,
+                 cost={"gate": 5, "saturation": 75, "callgrind": 130, "big": 40}),
     "quick": dict(names=5000, queries=10000, cg_n=1000, reps=1, warm_s=1, sat_s=2,
-                  big_records=100000, check_rows=150, budget_s=110,
-                  cost={"gate": 3, "saturation": 8, "callgrind": 15, "big": 8}),
+                  big_records=100000, check_rows=150, budget_s=120, rate=40000,
+                  cost={"gate": 3, "saturation": 11, "callgrind": 15, "big": 8}),
 }
 
 
@@ -125,10 +130,11 @@ def stage_gate(run, cls, srv, rows, probe):
 
 def stage_saturation(run, cls, srv, qfile):
     p = run.p
-    for mode in ("udp", "tcp"):
+    for mode in ("udp", "tcp", "udp_rate"):
         tcp = mode == "tcp"
         warm = measure.dnsperf_cmd(srv.port, qfile, seconds=p["warm_s"], tcp=tcp)
-        cmd = measure.dnsperf_cmd(srv.port, qfile, seconds=p["sat_s"], tcp=tcp)
+        cmd = measure.dnsperf_cmd(srv.port, qfile, seconds=p["sat_s"], tcp=tcp,
+                                  rate=p["rate"] if mode == "udp_rate" else None)
         run.commands["dnsperf %s (%s)" % (mode, cls.short)] = shlex.join(cmd)
         for _ in range(p["reps"]):
             measure.dnsperf(warm, p["warm_s"] + 30)
@@ -140,6 +146,10 @@ def stage_saturation(run, cls, srv, qfile):
             print("  [%s] %s: %.2f µs/query (%.0f%% user), %.0f q/s answered, server %.0f%% "
                   "of a core, %d lost" % (cls.short, mode, r["us_per_q"], r["user_pct"],
                                           r["qps"], 100 * r["util"], r["lost"]), flush=True)
+            if mode == "udp_rate" and r["qps"] < 0.97 * p["rate"]:
+                run.note(cls.short, "UDP at %d q/s offered: only %.0f q/s answered, so "
+                         "this server's fixed-rate figure is a saturated one"
+                         % (p["rate"], r["qps"]))
 
 
 def stage_callgrind(run, cls, run_dir, small, probe, origin):
@@ -248,6 +258,8 @@ def main():
     ap = argparse.ArgumentParser(description="anynsd vs Knot DNS vs NSD")
     ap.add_argument("--quick", action="store_true", help="small smoke run (< 2 minutes)")
     ap.add_argument("--reps", type=int, help="override the profile's repetitions")
+    ap.add_argument("--rate", type=int, help="the fixed UDP rate offered to every server "
+                    "(q/s; default 40000, below what each sustains here)")
     ap.add_argument("--servers", default="anyns,nsd,knot",
                     help="comma-separated subset of knot,nsd,anyns")
     ap.add_argument("--out", default=None, help="results file (default bench/RESULTS.md; "
@@ -261,6 +273,8 @@ def main():
     prof = dict(PROFILES["quick" if a.quick else "full"])
     if a.reps:
         prof["reps"] = a.reps
+    if a.rate:
+        prof["rate"] = a.rate
     names = [n for n in a.servers.split(",") if n]
     for n in names:
         if n not in servers.SERVERS:
