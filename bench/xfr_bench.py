@@ -11,6 +11,12 @@
     (VmHWM) and PSS of both ends after the transfer. Both nodes keep a copy
     on disk (anynsd: storage; Knot: journal-content: all).
 
+(c) IXFR apply CPU in anynsd (no Knot column): the same 1M-record zone, a
+    changeset of 1 record and one of 1000 (half removed, half added) applied
+    with ans_changeset_apply(); median process CPU of 3 applies, by the unit
+    test binary's bench mode (`build/tests/xfr/test_apply --bench`, built by
+    `make build/tests/xfr/test_apply`; skipped when it is missing).
+
 Standalone: `bench/xfr_bench.py [--records N] [--out FILE]`, or
 `bench/run.py --xfr`. Bounded: each wait has a deadline; about 1-2 minutes.
 Prints a table with anynsd/Knot ratios (below 1: anynsd faster or smaller).
@@ -268,7 +274,25 @@ def big_axfr(impl, work, path, records):
             p.stop()
 
 
-def table(prop, axfr, records):
+APPLY_BENCH = ANYNSD.parent / "tests" / "xfr" / "test_apply"
+
+
+def apply_cpu(path):
+    """{records in the changeset: CPU ms of one apply}, or {} without the
+    bench binary. Bounded: one zone load and six applies."""
+    if not APPLY_BENCH.exists():
+        return {}
+    r = subprocess.run([str(APPLY_BENCH), "--bench", str(path), ORIGIN, "3"],
+                       capture_output=True, text=True, timeout=300)
+    out = {}
+    for line in r.stdout.splitlines():
+        f = line.split()
+        if len(f) == 3 and f[0] == "apply":
+            out[int(f[1])] = float(f[2])
+    return out
+
+
+def table(prop, axfr, records, apply_ms=None):
     rows = [("reload -> 3 nodes serve the new serial (median of 3), s",
              prop["anynsd"][0], prop["knot"][0])]
     names = [("load_s", "primary loads the %d-record zone, s" % records),
@@ -282,6 +306,9 @@ def table(prop, axfr, records):
     out = ["| measure | anynsd | Knot | anynsd / Knot |", "|---|---|---|---|"]
     for label, a, k in rows:
         out.append("| %s | %.3f | %.3f | %.2f |" % (label, a, k, a / k if k else float("nan")))
+    for n, ms in sorted((apply_ms or {}).items()):
+        out.append("| IXFR apply, %d-record changeset, CPU ms (anynsd only) | %.1f | - | - |"
+                   % (n, ms))
     out.append("")
     out.append("Propagation rounds, s: anynsd %s; Knot %s" % (
         ", ".join("%.3f" % x for x in prop["anynsd"][1]),
@@ -305,7 +332,7 @@ def main(argv=None):
     big = work / "big.zone"
     zone_file(big, 1, a.records)
     axfr = {impl: big_axfr(impl, work, big, a.records) for impl in ("anynsd", "knot")}
-    text = table(prop, axfr, a.records)
+    text = table(prop, axfr, a.records, apply_cpu(big))
     print(text + "xfr bench: %.0f s" % (time.monotonic() - t0))
     if a.out:
         Path(a.out).parent.mkdir(parents=True, exist_ok=True)
