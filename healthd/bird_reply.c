@@ -79,3 +79,35 @@ bool hd_bird_ok(int code, bool enable)
 	/* 0010/0011 already enabled/enabled; 0008/0009 already disabled/disabled. */
 	return enable ? code == 10 || code == 11 : code == 8 || code == 9;
 }
+
+static bool is_code(const char *line, size_t len, int code, bool *cont)
+{
+	if (len >= 1 && line[0] == ' ')
+		return *cont;
+	*cont = len >= 5 && code_of(line) == code;
+	return *cont;
+}
+
+size_t hd_bird_proto_names(const char *buf, size_t len, char (*names)[HD_TEXT_MAX],
+			   size_t max)
+{
+	size_t n = 0, pos = 0;
+	bool cont = false;
+	while (pos < len && n < max) {
+		const char *nl = memchr(buf + pos, '\n', len - pos);
+		size_t llen = nl ? (size_t)(nl - (buf + pos)) : len - pos;
+		const char *line = buf + pos;
+		pos += llen + 1;
+		if (!is_code(line, llen, 1002, &cont))
+			continue;
+		size_t skip = line[0] == ' ' ? 1 : 5;
+		size_t w = 0;
+		while (skip + w < llen && line[skip + w] != ' ' && line[skip + w] != '\t')
+			w++;
+		if (w == 0 || w >= HD_TEXT_MAX)
+			continue;
+		memcpy(names[n], line + skip, w);
+		names[n++][w] = '\0';
+	}
+	return n;
+}

@@ -2,16 +2,25 @@
 /*
  * DOC: driving the speaker
  *
- * The policy (policy.c) decides; this file makes the speaker agree. The
- * wanted action is remembered, so that:
- *  - a failed request is retried every speaker.retry until it succeeds
- *    (a frozen BIRD times out; the loop goes on probing meanwhile);
+ * The policy (policy.c) decides; this file makes the speaker agree,
+ * without ever waiting for it. Three values say where we are: `wanted`
+ * (the policy's last action), `inflight` (the request running, if any)
+ * and `confirmed` (what the speaker last acknowledged; unknown after a
+ * failure). Requests are asynchronous (speaker.h); when one ends and
+ * `wanted` moved meanwhile, the next is sent at once. So:
+ *  - a failed request is retried after speaker.retry, doubling with each
+ *    further failure up to 32 x retry (a frozen BIRD is not hammered, a
+ *    resumed one is caught up within one back-off step); a new decision of
+ *    the policy is sent at once, whatever the back-off;
  *  - the wanted state is re-asserted every speaker.refresh, because a
  *    restarted BIRD comes back with its static protocols disabled;
- *  - at start the speaker is told to withdraw before anything else, so a
+ *  - at start the speaker is told to withdraw before anything else (the
+ *    loop runs for that request alone, bounded by speaker.timeout), so a
  *    route left by an earlier instance does not outlive it; the tun device
  *    (failclosed.c) is created only after that withdrawal succeeded, or
- *    right before an announcement, never while an old route could return.
+ *    right before an announcement, never while an old route could return;
+ *  - at shutdown the loop runs on until the withdrawal is acknowledged or
+ *    has failed (again bounded by speaker.timeout per request).
  * Every change of announcement is logged in the house style:
  *   bird, withdraw 203.0.113.0/24 (probe dns failed 3 times: timeout)
  */
@@ -69,42 +78,108 @@ static int ensure_tun(struct hd_daemon *d)
 	return ANS_OK;
 }
 
-static int speak(struct hd_daemon *d, enum hd_action a, char *why, size_t size)
+static const char *verb(enum hd_action a)
 {
-	struct hd_speaker *s = &d->speaker;
-	if (a == HD_ACTION_WITHDRAW)
-		return s->ops->withdraw(s, why, size);
-	int rc = ensure_tun(d);
-	if (rc != ANS_OK) {
-		snprintf(why, size, "tun %s: %s", d->conf->healthd.tun, ans_strerror(rc));
-		return rc;
-	}
-	return s->ops->announce(s, a == HD_ACTION_ANNOUNCE_GSHUT, why, size);
+	return a == HD_ACTION_WITHDRAW ? "withdraw" : "announce";
 }
 
-/* Sends `wanted` to the speaker; `quiet` for the periodic re-assertion. */
-static void apply(struct hd_daemon *d, bool quiet)
+bool hd_daemon_in_sync(const struct hd_daemon *d)
 {
-	char why[256], pfx[512];
-	const char *verb = d->wanted == HD_ACTION_WITHDRAW ? "withdraw" : "announce";
-	const char *gshut = d->wanted == HD_ACTION_ANNOUNCE_GSHUT ? " community 65535:0" : "";
+	return d->inflight == HD_ACTION_NONE && d->confirmed == d->wanted;
+}
+
+static void kick(struct hd_daemon *d, bool quiet);
+
+/* Back-off: retry, 2 x retry, ... 32 x retry after the failures in a row. */
+static void schedule_retry(struct hd_daemon *d)
+{
+	unsigned shift = d->fail_streak > 6 ? 5 : d->fail_streak - 1;
+	d->retry_at_ms = hd_now_ms() + (d->conf->speaker.retry_ms << shift);
+	hd_timer_arm(&d->loop, &d->retry, d->retry_at_ms);
+}
+
+/* At start and shutdown the loop runs only until the speaker is done:
+ * the wanted state acknowledged, or the request for it failed. */
+static void bounded_done(struct hd_daemon *d, int rc, enum hd_action a)
+{
+	if (d->confirmed == d->wanted || (rc != ANS_OK && a == d->wanted))
+		hd_loop_stop(&d->loop);
+	else
+		kick(d, false);
+}
+
+static void log_result(struct hd_daemon *d, int rc, enum hd_action a, bool was_confirmed,
+		       const char *why)
+{
+	char pfx[512];
+	const char *gshut = a == HD_ACTION_ANNOUNCE_GSHUT ? " community 65535:0" : "";
 	prefixes_text(d->conf, pfx, sizeof(pfx));
-	int rc = speak(d, d->wanted, why, sizeof(why));
+	if (rc != ANS_OK)
+		hd_log(HD_LOG_ERROR, "%s, %s %s%s failed (%s)", d->speaker.ops->name, verb(a),
+		       pfx, gshut, why);
+	else if (!was_confirmed || !d->quiet)
+		hd_log(HD_LOG_INFO, "%s, %s %s%s (%s)", d->speaker.ops->name, verb(a), pfx,
+		       gshut, d->policy.reason);
+}
+
+static void on_speaker_done(struct hd_speaker *s, int rc, const char *why)
+{
+	struct hd_daemon *d = s->owner;
+	enum hd_action a = d->inflight;
+	bool was_confirmed = d->confirmed == a;
+	d->inflight = HD_ACTION_NONE;
+	log_result(d, rc, a, was_confirmed, why);
 	if (rc != ANS_OK) {
-		d->applied = false;
+		d->confirmed = HD_ACTION_NONE;
 		d->speaker_failures++;
-		hd_log(HD_LOG_ERROR, "%s, %s %s%s failed (%s)", d->speaker.ops->name,
-		       verb, pfx, gshut, why);
-		hd_timer_arm(&d->loop, &d->retry, hd_now_ms() + d->conf->speaker.retry_ms);
+		d->fail_streak++;
+		if (!d->stopping)
+			schedule_retry(d);
+	} else {
+		d->confirmed = a;
+		d->confirmed_ms = hd_now_ms();
+		d->fail_streak = 0;
+		d->retry_at_ms = -1;
+		hd_timer_cancel(&d->loop, &d->retry);
+		if (a == HD_ACTION_WITHDRAW && d->policy.state != HD_STATE_STOPPED)
+			(void)ensure_tun(d);    /* logged; retried before an announce */
+	}
+	if (d->starting || d->stopping) {
+		bounded_done(d, rc, a);
 		return;
 	}
-	if (!d->applied || !quiet)
-		hd_log(HD_LOG_INFO, "%s, %s %s%s (%s)", d->speaker.ops->name, verb, pfx,
-		       gshut, d->policy.reason);
-	d->applied = true;
+	if (d->next_conf)
+		hd_daemon_reload_pending(d);
+	if (rc == ANS_OK && d->wanted != d->confirmed)
+		kick(d, false);
+}
+
+/* Sends `wanted` unless a request is in flight (its end sends it then). */
+static void kick(struct hd_daemon *d, bool quiet)
+{
+	if (d->inflight != HD_ACTION_NONE)
+		return;
 	hd_timer_cancel(&d->loop, &d->retry);
-	if (d->wanted == HD_ACTION_WITHDRAW && d->policy.state != HD_STATE_STOPPED)
-		(void)ensure_tun(d);    /* logged; retried before an announce */
+	d->retry_at_ms = -1;
+	d->inflight = d->wanted;
+	d->quiet = quiet;
+	int rc = d->wanted == HD_ACTION_WITHDRAW ? ANS_OK : ensure_tun(d);
+	if (rc != ANS_OK) {
+		d->speaker.errors++;
+		snprintf(d->speaker.why, sizeof(d->speaker.why), "tun %s: %s",
+			 d->conf->healthd.tun, ans_strerror(rc));
+	} else {
+		rc = hd_speaker_request(&d->speaker, d->wanted != HD_ACTION_WITHDRAW,
+					d->wanted == HD_ACTION_ANNOUNCE_GSHUT);
+	}
+	if (rc != ANS_OK)       /* failed at once: handled as any failure */
+		on_speaker_done(&d->speaker, rc, d->speaker.why);
+}
+
+void hd_daemon_resend(struct hd_daemon *d)
+{
+	d->confirmed = HD_ACTION_NONE;
+	kick(d, false);
 }
 
 static void record(struct hd_daemon *d, enum hd_state from)
@@ -128,7 +203,7 @@ static void schedule_policy(struct hd_daemon *d)
 }
 
 /* Every policy input ends here: record the transition, act, re-arm. */
-static void act(struct hd_daemon *d, enum hd_state from, enum hd_action a)
+void hd_daemon_act(struct hd_daemon *d, enum hd_state from, enum hd_action a)
 {
 	if (d->policy.state != from)
 		record(d, from);
@@ -136,52 +211,52 @@ static void act(struct hd_daemon *d, enum hd_state from, enum hd_action a)
 		d->wanted = a;
 		d->announces += a != HD_ACTION_WITHDRAW;
 		d->withdraws += a == HD_ACTION_WITHDRAW;
-		d->applied = false;
-		apply(d, false);
+		kick(d, false);
 	}
 	schedule_policy(d);
 }
 
-static void on_probe(struct hd_probe *pr, bool ok, bool fatal, const char *why)
+void hd_daemon_probe_result(struct hd_probe *pr, bool ok, bool fatal, const char *why)
 {
 	struct hd_daemon *d = pr->owner;
 	enum hd_state from = d->policy.state;
 	if (!ok)
 		hd_log(fatal ? HD_LOG_WARNING : HD_LOG_DEBUG, "probe %s, failed (%s)",
 		       pr->conf->id, why);
-	act(d, from, hd_policy_result(&d->policy, pr->idx, ok, fatal, why, hd_now_ms()));
+	hd_daemon_act(d, from, hd_policy_result(&d->policy, pr->idx, ok, fatal, why,
+						hd_now_ms()));
 }
 
 static void on_policy_timer(struct hd_timer *t)
 {
 	struct hd_daemon *d = t->arg;
 	enum hd_state from = d->policy.state;
-	act(d, from, hd_policy_tick(&d->policy, hd_now_ms()));
+	hd_daemon_act(d, from, hd_policy_tick(&d->policy, hd_now_ms()));
 }
 
 static void on_retry(struct hd_timer *t)
 {
-	apply(t->arg, false);
+	kick(t->arg, false);
 }
 
 static void on_refresh(struct hd_timer *t)
 {
 	struct hd_daemon *d = t->arg;
-	if (d->applied)
-		apply(d, true);
+	if (hd_daemon_in_sync(d))
+		kick(d, true);
 	hd_timer_arm(&d->loop, &d->refresh, hd_now_ms() + d->conf->speaker.refresh_ms);
 }
 
 void hd_daemon_drain(struct hd_daemon *d)
 {
 	enum hd_state from = d->policy.state;
-	act(d, from, hd_policy_drain(&d->policy, hd_now_ms()));
+	hd_daemon_act(d, from, hd_policy_drain(&d->policy, hd_now_ms()));
 }
 
 void hd_daemon_undrain(struct hd_daemon *d)
 {
 	enum hd_state from = d->policy.state;
-	act(d, from, hd_policy_undrain(&d->policy, hd_now_ms()));
+	hd_daemon_act(d, from, hd_policy_undrain(&d->policy, hd_now_ms()));
 }
 
 static void on_signal(struct hd_io *io, uint32_t events)
@@ -194,8 +269,12 @@ static void on_signal(struct hd_io *io, uint32_t events)
 			hd_daemon_drain(d);
 		else if (si.ssi_signo == SIGUSR2)
 			hd_daemon_undrain(d);
-		else
+		else if (si.ssi_signo == SIGHUP)
+			(void)hd_daemon_reload(d, NULL, 0);
+		else {
+			d->quit = true;
 			hd_loop_stop(&d->loop);
+		}
 	}
 }
 
@@ -208,6 +287,7 @@ static void on_stdin(struct hd_io *io, uint32_t events)
 	if (n == 0 || (n < 0 && errno != EAGAIN && errno != EINTR)) {
 		hd_log(HD_LOG_WARNING, "exabgp, stdin closed, exiting");
 		hd_loop_unwatch(&d->loop, io);
+		d->quit = true;
 		hd_loop_stop(&d->loop);
 	}
 }
@@ -220,9 +300,9 @@ static int open_signals(struct hd_daemon *d)
 	sigaddset(&set, SIGINT);
 	sigaddset(&set, SIGUSR1);
 	sigaddset(&set, SIGUSR2);
+	sigaddset(&set, SIGHUP);
 	sigprocmask(SIG_BLOCK, &set, NULL);
 	signal(SIGPIPE, SIG_IGN);
-	signal(SIGHUP, SIG_IGN);
 	d->signal_io.fd = signalfd(-1, &set, SFD_NONBLOCK | SFD_CLOEXEC);
 	d->signal_io.fn = on_signal;
 	d->signal_io.arg = d;
@@ -249,7 +329,8 @@ static int start_probes(struct hd_daemon *d)
 	};
 	hd_policy_init(&d->policy, &par, ids, c->probe_count, hd_now_ms());
 	for (size_t i = 0; i < c->probe_count; i++) {
-		int rc = hd_probe_start(&d->probes[i], &d->loop, &c->probes[i], i, on_probe, d);
+		int rc = hd_probe_start(&d->probes[i], &d->loop, &c->probes[i], i,
+					hd_daemon_probe_result, d);
 		if (rc != ANS_OK) {
 			hd_log(HD_LOG_ERROR, "probe %s, start failed (%s)", c->probes[i].id,
 			       ans_strerror(rc));
@@ -289,6 +370,7 @@ int hd_daemon_start(struct hd_daemon *d, struct hd_conf *c, bool exabgp)
 	d->conf = c;
 	d->exabgp = exabgp;
 	d->started_ms = hd_now_ms();
+	d->retry_at_ms = -1;
 	d->control_io.fd = d->metrics_io.fd = d->stdin_io.fd = -1;
 	d->retry = (struct hd_timer){ .fn = on_retry, .arg = d };
 	d->refresh = (struct hd_timer){ .fn = on_refresh, .arg = d };
@@ -302,13 +384,18 @@ int hd_daemon_start(struct hd_daemon *d, struct hd_conf *c, bool exabgp)
 	rc = check_tun_free(d);
 	if (rc != ANS_OK)
 		return rc;
-	hd_speaker_init(&d->speaker, c);
+	hd_speaker_init(&d->speaker, c, &d->loop, on_speaker_done, d);
 	snprintf(d->policy.reason, sizeof(d->policy.reason), "starting");
 	d->wanted = HD_ACTION_WITHDRAW;
-	apply(d, false);                   /* withdraw first, then the tun */
+	d->starting = true;                /* withdraw first, then the tun */
+	kick(d, false);
+	if (d->inflight != HD_ACTION_NONE)
+		hd_loop_run(&d->loop);
+	d->starting = false;
+	d->loop.stop = d->quit;
 	/* A tun that cannot be made (no CAP_NET_ADMIN) is a start-up error; when
 	 * the speaker did not answer, the device waits for its first success. */
-	if (d->applied && d->tun_rc != ANS_OK)
+	if (d->confirmed == HD_ACTION_WITHDRAW && d->tun_rc != ANS_OK)
 		return d->tun_rc;
 	if (exabgp) {
 		d->stdin_io = (struct hd_io){ .fd = STDIN_FILENO, .fn = on_stdin, .arg = d };
@@ -325,15 +412,22 @@ int hd_daemon_start(struct hd_daemon *d, struct hd_conf *c, bool exabgp)
 
 void hd_daemon_run(struct hd_daemon *d)
 {
-	hd_loop_run(&d->loop);
+	if (!d->quit)
+		hd_loop_run(&d->loop);
 	enum hd_state from = d->policy.state;
 	hd_log(HD_LOG_INFO, "healthd, stopping");
-	act(d, from, hd_policy_stop(&d->policy, hd_now_ms()));
+	d->stopping = true;
+	d->loop.stop = false;
+	hd_timer_cancel(&d->loop, &d->retry);
+	hd_daemon_act(d, from, hd_policy_stop(&d->policy, hd_now_ms()));
+	if (d->inflight != HD_ACTION_NONE)
+		hd_loop_run(&d->loop);         /* until acknowledged or failed */
 	for (size_t i = 0; d->probes && i < d->conf->probe_count; i++)
 		if (d->probes[i].conf)
 			hd_probe_stop(&d->probes[i]);
 	hd_status_close(d);
-	d->speaker.ops->close(&d->speaker);
+	hd_speaker_close(&d->speaker);
+	hd_conf_free(d->next_conf);
 	if (d->tun_fd >= 0)
 		close(d->tun_fd);
 	if (d->signal_io.fd >= 0)

@@ -5,7 +5,7 @@
  *   anyns-healthd -c FILE [--exabgp] [-v]     run
  *   anyns-healthd -c FILE -C                  check the configuration
  *   anyns-healthd --config-reference          print the option reference
- *   anyns-healthd ctl -s SOCK [--json] status|drain|undrain|metrics
+ *   anyns-healthd ctl -s SOCK [--json] status|drain|undrain|reload|metrics
  */
 #include <errno.h>
 #include <getopt.h>
@@ -24,7 +24,7 @@ static void usage(FILE *out)
 	fprintf(out, "usage: anyns-healthd -c FILE [--exabgp] [-v]\n"
 		"       anyns-healthd -c FILE -C           (check the configuration)\n"
 		"       anyns-healthd --config-reference\n"
-		"       anyns-healthd ctl -s SOCKET [--json] status|drain|undrain|metrics\n");
+		"       anyns-healthd ctl -s SOCKET [--json] status|drain|undrain|reload|metrics\n");
 }
 
 static int ctl(int argc, char **argv)

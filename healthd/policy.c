@@ -208,6 +208,25 @@ enum hd_action hd_policy_stop(struct hd_policy *p, int64_t now_ms)
 	return enter(p, HD_STATE_STOPPED, HD_ACTION_WITHDRAW, now_ms);
 }
 
+enum hd_action hd_policy_reconfigure(struct hd_policy *p, const struct hd_policy_params *par,
+				     const char *const *ids, size_t n, const int *map,
+				     int64_t now_ms)
+{
+	struct hd_probe_run old[HD_POLICY_MAX_PROBES];
+	size_t old_count = p->probe_count;
+	memcpy(old, p->probes, sizeof(old));
+	p->par = *par;
+	p->probe_count = n < HD_POLICY_MAX_PROBES ? n : HD_POLICY_MAX_PROBES;
+	for (size_t i = 0; i < p->probe_count; i++) {
+		bool keep = map[i] >= 0 && (size_t)map[i] < old_count;
+		p->probes[i] = keep ? old[map[i]] : (struct hd_probe_run){ 0 };
+		p->probes[i].id = ids[i];
+	}
+	if (p->state == HD_STATE_STOPPED)
+		return HD_ACTION_NONE;
+	return hd_policy_tick(p, now_ms);
+}
+
 int64_t hd_policy_next_ms(const struct hd_policy *p)
 {
 	if (p->state == HD_STATE_DRAINING)

@@ -79,6 +79,15 @@ enum hd_action hd_policy_drain(struct hd_policy *p, int64_t now_ms);
 enum hd_action hd_policy_undrain(struct hd_policy *p, int64_t now_ms);
 enum hd_action hd_policy_stop(struct hd_policy *p, int64_t now_ms);
 
+/* A reload: new parameters and probes `ids` (n of them); new probe i keeps
+ * the consecutive results of old probe map[i], or starts with none when
+ * map[i] < 0. State, flaps, hold-down and drain deadline are kept, so an
+ * unchanged configuration changes nothing. Returns what re-evaluating the
+ * state with the new numbers asks for (a lower rise may announce now). */
+enum hd_action hd_policy_reconfigure(struct hd_policy *p, const struct hd_policy_params *par,
+				     const char *const *ids, size_t n, const int *map,
+				     int64_t now_ms);
+
 /* The next time hd_policy_tick() may act, or -1 for none. */
 int64_t hd_policy_next_ms(const struct hd_policy *p);
 

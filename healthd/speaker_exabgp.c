@@ -18,6 +18,9 @@
 #include "healthd/speaker.h"
 
 #include <errno.h>
+#include <fcntl.h>
+#include <stdlib.h>
+#include <sys/epoll.h>
 #include <stdio.h>
 #include <string.h>
 #include <unistd.h>
@@ -37,60 +40,114 @@ int hd_exabgp_lines(const struct hd_conf *c, bool announce, bool gshut,
 	return (int)len;
 }
 
-static int write_lines(struct hd_speaker *s, bool announce, bool gshut,
-		       char *why, size_t size)
+#define OBUF_SIZE 65536
+
+/* Writes what the pipe takes now; true when nothing is left. */
+static bool flush(struct hd_speaker *s)
 {
-	char buf[16384];
-	s->requests++;
-	int len = hd_exabgp_lines(s->conf, announce, gshut, buf, sizeof(buf));
-	size_t off = 0;
-	while (len > 0 && off < (size_t)len) {
-		ssize_t n = write(STDOUT_FILENO, buf + off, (size_t)len - off);
+	while (s->ooff < s->olen) {
+		ssize_t n = write(STDOUT_FILENO, s->obuf + s->ooff, s->olen - s->ooff);
 		if (n < 0 && errno == EINTR)
 			continue;
+		if (n < 0 && errno == EAGAIN)
+			return false;
 		if (n <= 0) {
-			snprintf(why, size, "stdout: %s", strerror(errno));
-			s->errors++;
-			return ANS_EIO;
+			snprintf(s->why, sizeof(s->why), "stdout: %s", strerror(errno));
+			s->olen = s->ooff = 0;
+			return true;
 		}
-		off += (size_t)n;
+		s->ooff += (size_t)n;
 	}
-	if (len < 0) {
-		snprintf(why, size, "too many prefixes");
-		s->errors++;
-		return ANS_ESPACE;
+	s->olen = s->ooff = 0;
+	return true;
+}
+
+static void on_writable(struct hd_io *io, uint32_t events)
+{
+	struct hd_speaker *s = io->arg;
+	(void)events;
+	if (!flush(s))
+		return;
+	hd_loop_unwatch(s->loop, io);
+	io->fd = -1;
+	hd_speaker_finish(s, s->why[0] ? ANS_EIO : ANS_OK);
+}
+
+/* Appends the request's lines after what an earlier, timed-out request
+ * left unsent: the stream stays whole lines. */
+static int queue(struct hd_speaker *s, bool announce, bool gshut)
+{
+	if (!s->obuf && !(s->obuf = malloc(OBUF_SIZE)))
+		return ANS_ENOMEM;
+	if (s->ooff > 0) {
+		memmove(s->obuf, s->obuf + s->ooff, s->olen - s->ooff);
+		s->olen -= s->ooff;
+		s->ooff = 0;
 	}
+	for (size_t i = 0; i < s->gone_count; i++) {
+		int n = snprintf(s->obuf + s->olen, OBUF_SIZE - s->olen,
+				 "withdraw route %s next-hop self\n", s->gone[i].text);
+		if (n < 0 || (size_t)n >= OBUF_SIZE - s->olen)
+			return ANS_ESPACE;
+		s->olen += (size_t)n;
+	}
+	int n = hd_exabgp_lines(s->conf, announce, gshut, s->obuf + s->olen,
+				OBUF_SIZE - s->olen);
+	if (n < 0)
+		return n;
+	s->olen += (size_t)n;
 	return ANS_OK;
 }
 
-static int exabgp_announce(struct hd_speaker *s, bool gshut, char *why, size_t size)
+/*
+ * stdout is ExaBGP's pipe, non-blocking: a busy ExaBGP that does not read
+ * fills it, and the loop must not wait for it. What the pipe does not
+ * take is written when it becomes writable; the request succeeds when the
+ * last byte is in the pipe.
+ */
+static int exabgp_start(struct hd_speaker *s, bool announce, bool gshut)
 {
-	return write_lines(s, true, gshut, why, size);
+	int rc = queue(s, announce, gshut);
+	if (rc != ANS_OK) {
+		snprintf(s->why, sizeof(s->why), "%s", rc == ANS_ESPACE ?
+			 "too many prefixes, or ExaBGP not reading" : ans_strerror(rc));
+		return rc;
+	}
+	int fl = fcntl(STDOUT_FILENO, F_GETFL);
+	if (fl >= 0 && !(fl & O_NONBLOCK))
+		(void)fcntl(STDOUT_FILENO, F_SETFL, fl | O_NONBLOCK);
+	if (flush(s)) {
+		hd_speaker_finish(s, s->why[0] ? ANS_EIO : ANS_OK);
+		return ANS_OK;
+	}
+	if (s->out_io.fd >= 0)
+		return ANS_OK;
+	s->out_io = (struct hd_io){ .fd = STDOUT_FILENO, .fn = on_writable, .arg = s };
+	rc = hd_loop_watch(s->loop, &s->out_io, EPOLLOUT);
+	if (rc != ANS_OK) {
+		s->out_io.fd = -1;
+		snprintf(s->why, sizeof(s->why), "epoll stdout: %s", ans_strerror(rc));
+	}
+	return rc;
 }
 
-static int exabgp_withdraw(struct hd_speaker *s, char *why, size_t size)
-{
-	return write_lines(s, false, false, why, size);
-}
-
-static void exabgp_close(struct hd_speaker *s)
+/* The deadline passed: the unsent lines stay queued (and keep being
+ * written as the pipe drains); the request counts as failed. */
+static void exabgp_abort(struct hd_speaker *s)
 {
 	(void)s;
 }
 
+static void exabgp_close(struct hd_speaker *s)
+{
+	if (s->out_io.fd >= 0)
+		hd_loop_unwatch(s->loop, &s->out_io);
+	s->out_io.fd = -1;
+	free(s->obuf);
+	s->obuf = NULL;
+}
+
 const struct hd_speaker_ops hd_speaker_exabgp = {
-	.name = "exabgp", .announce = exabgp_announce, .withdraw = exabgp_withdraw,
+	.name = "exabgp", .start = exabgp_start, .abort = exabgp_abort,
 	.close = exabgp_close,
 };
-
-void hd_speaker_init(struct hd_speaker *s, const struct hd_conf *c)
-{
-	static const struct hd_speaker_ops *const ops[] = {
-		[HD_SPEAKER_BIRD] = &hd_speaker_bird, [HD_SPEAKER_FRR] = &hd_speaker_frr,
-		[HD_SPEAKER_EXABGP] = &hd_speaker_exabgp,
-	};
-	s->ops = ops[c->speaker.type];
-	s->conf = c;
-	s->fd = -1;
-	s->requests = s->errors = 0;
-}

@@ -7,8 +7,10 @@
  *         -c "address-family ipv4 unicast" -c "network P [route-map RM]"
  *         -c "exit-address-family" ...   ("no network P" to withdraw)
  * Draining attaches speaker.route-map (which must `set community 65535:0
- * additive`, see doc/healthd.md). vtysh is run directly (no shell), with
- * the speaker timeout; an overrun kills it and counts as a failure. What
+ * additive`, see doc/healthd.md). vtysh is run directly (no shell) as a
+ * child the event loop watches (its output pipe and a pidfd), never
+ * waited for: the speaker deadline kills it (SIGKILL) and the request
+ * fails. Prefixes a reload removed are withdrawn by a second run. What
  * it prints is read back: `no network P` for a network that is not there
  * answers "% Can't find static route specified" (exit 1), which means the
  * wanted state already holds (a start-up or repeated withdrawal), not a
@@ -27,8 +29,9 @@
 #include <signal.h>
 #include <stdio.h>
 #include <string.h>
+#include <sys/epoll.h>
+#include <sys/syscall.h>
 #include <sys/wait.h>
-#include <time.h>
 #include <unistd.h>
 
 #include "healthd/loop.h"
@@ -69,6 +72,18 @@ int hd_frr_argv(const struct hd_conf *c, bool announce, bool gshut,
 int hd_frr_argv_range(const struct hd_conf *c, size_t first, size_t end, bool announce,
 		      bool gshut, char **argv, size_t max, char *buf, size_t size)
 {
+	if (end > c->announce.count)
+		end = c->announce.count;
+	if (first > end)
+		first = end;
+	return hd_frr_argv_list(c, c->announce.items + first, end - first, announce, gshut,
+				argv, max, buf, size);
+}
+
+int hd_frr_argv_list(const struct hd_conf *c, const struct hd_prefix *items, size_t n,
+		     bool announce, bool gshut, char **argv, size_t max, char *buf,
+		     size_t size)
+{
 	struct argv_buf a = { argv, 0, max, buf, 0, size, false };
 	char asn[24];
 	snprintf(asn, sizeof(asn), "%lld", (long long)c->announce.asn);
@@ -77,8 +92,8 @@ int hd_frr_argv_range(const struct hd_conf *c, size_t first, size_t end, bool an
 	add_cmd(&a, "router bgp %s%s", asn, "");
 	for (int fam = 0; fam < 2; fam++) {
 		bool any = false;
-		for (size_t i = first; i < end && i < c->announce.count; i++) {
-			const struct hd_prefix *p = &c->announce.items[i];
+		for (size_t i = 0; i < n; i++) {
+			const struct hd_prefix *p = &items[i];
 			if ((p->family == AF_INET6) != fam)
 				continue;
 			if (!any)
@@ -102,131 +117,187 @@ int hd_frr_argv_range(const struct hd_conf *c, size_t first, size_t end, bool an
 
 /*
  * vtysh prints bgpd's complaints ("% Can't find static route specified")
- * on stdout; they are collected (the tail that fits) so the caller can
- * tell an already-done request from a real failure. The pipe is drained
- * while waiting, so a chatty vtysh never blocks on a full pipe.
+ * on stdout; they are collected (the head that fits) so that an
+ * already-done request can be told from a real failure. The pipe is
+ * drained as it fills, so a chatty vtysh never blocks on it.
  */
-static void drain_output(int fd, char *out, size_t size, size_t *len)
+static void drain_output(struct hd_speaker *s)
 {
 	char chunk[512];
 	ssize_t n;
-	while ((n = read(fd, chunk, sizeof(chunk))) > 0) {
-		size_t room = size - 1 - *len;
+	while (s->out_io.fd >= 0 && (n = read(s->out_io.fd, chunk, sizeof(chunk))) > 0) {
+		size_t room = sizeof(s->out) - 1 - s->out_len;
 		size_t take = (size_t)n < room ? (size_t)n : room;
-		memcpy(out + *len, chunk, take);
-		*len += take;
+		memcpy(s->out + s->out_len, chunk, take);
+		s->out_len += take;
 	}
-	out[*len] = '\0';
+	s->out[s->out_len] = '\0';
 }
 
-static int wait_child(pid_t pid, int fd, int64_t timeout_ms, int *status,
-		      char *out, size_t size)
+static void unwatch_close(struct hd_speaker *s, struct hd_io *io)
 {
-	int64_t deadline = hd_now_ms() + timeout_ms;
-	size_t len = 0;
-	for (;;) {
-		drain_output(fd, out, size, &len);
-		pid_t r = waitpid(pid, status, WNOHANG);
-		if (r == pid) {
-			drain_output(fd, out, size, &len);
-			return ANS_OK;
-		}
-		if (r < 0 && errno != EINTR)
-			return -errno;
-		if (hd_now_ms() >= deadline) {
-			kill(pid, SIGKILL);
-			waitpid(pid, status, 0);
-			return ANS_ETIMEOUT;
-		}
-		struct timespec ts = { 0, 2 * 1000000 };
-		nanosleep(&ts, NULL);
-	}
+	if (io->fd < 0)
+		return;
+	hd_loop_unwatch(s->loop, io);
+	close(io->fd);
+	io->fd = -1;
 }
 
-static pid_t spawn(char **argv, int *out_fd)
+/* Reaps the child (it has exited, or was just sent SIGKILL). */
+static int reap(struct hd_speaker *s)
+{
+	int status = 0;
+	drain_output(s);
+	unwatch_close(s, &s->out_io);
+	unwatch_close(s, &s->pid_io);
+	while (s->pid > 0 && waitpid(s->pid, &status, 0) < 0 && errno == EINTR)
+		;
+	s->pid = 0;
+	return status;
+}
+
+static void child(char **argv, int out)
+{
+	int null = open("/dev/null", O_RDONLY);
+	dup2(null, 0);
+	dup2(out, 1);
+	dup2(out, 2);
+	execv(argv[0], argv);
+	_exit(127);
+}
+
+static void on_exit_io(struct hd_io *io, uint32_t events);
+static void on_out_io(struct hd_io *io, uint32_t events);
+
+static int spawn(struct hd_speaker *s, char **argv)
 {
 	int p[2];
 	if (pipe2(p, O_CLOEXEC | O_NONBLOCK) != 0)
 		return -errno;
 	pid_t pid = fork();
-	if (pid == 0) {
-		int null = open("/dev/null", O_RDONLY);
-		dup2(null, 0);
-		dup2(p[1], 1);
-		dup2(p[1], 2);
-		execv(argv[0], argv);
-		_exit(127);
-	}
+	if (pid == 0)
+		child(argv, p[1]);
 	close(p[1]);
 	if (pid < 0) {
 		int e = errno;
 		close(p[0]);
 		return -e;
 	}
-	*out_fd = p[0];
-	return pid;
-}
-
-/* One vtysh run of argv; `out` gets what it printed. */
-static int vtysh(struct hd_speaker *s, char **argv, char *out, size_t osize,
-		 char *why, size_t size)
-{
-	int fd = -1, status;
-	pid_t pid = spawn(argv, &fd);
-	if (pid < 0) {
-		snprintf(why, size, "vtysh: %s", ans_strerror((int)pid));
-		return (int)pid;
-	}
-	int rc = wait_child(pid, fd, s->conf->speaker.timeout_ms, &status, out, osize);
-	close(fd);
-	if (rc == ANS_OK && !(WIFEXITED(status) && WEXITSTATUS(status) == 0)) {
-		hd_frr_first_line(out, why, size, WIFEXITED(status) ? WEXITSTATUS(status)
-				  : 128 + WTERMSIG(status));
-		rc = ANS_EIO;
-	} else if (rc != ANS_OK) {
-		snprintf(why, size, "vtysh: %s", rc == ANS_ETIMEOUT ? "timeout, killed"
-			 : ans_strerror(rc));
+	s->pid = pid;
+	s->out_len = 0;
+	s->out_io = (struct hd_io){ .fd = p[0], .fn = on_out_io, .arg = s };
+	s->pid_io = (struct hd_io){ .fd = (int)syscall(SYS_pidfd_open, pid, 0),
+				    .fn = on_exit_io, .arg = s };
+	int rc = s->pid_io.fd < 0 ? -errno : hd_loop_watch(s->loop, &s->pid_io, EPOLLIN);
+	if (rc == ANS_OK)
+		rc = hd_loop_watch(s->loop, &s->out_io, EPOLLIN);
+	if (rc != ANS_OK) {
+		kill(pid, SIGKILL);
+		(void)reap(s);
 	}
 	return rc;
 }
 
-/*
- * vtysh stops at the first failing -c command, so when one prefix was
- * already in the wanted state, the ones after it were not touched: redo
- * the request one prefix at a time, each "already so" answer counting as
- * success. Only this slow path pays one vtysh per prefix; the common
- * request (state changes) stays one run.
- */
-static int frr_each(struct hd_speaker *s, bool announce, bool gshut, char *why, size_t size)
+/* The prefixes of the current phase: 0, every configured one (as asked);
+ * 1, those a reload removed (withdrawn). */
+static const struct hd_prefix *phase_items(const struct hd_speaker *s, size_t *n, bool *ann)
 {
-	char *argv[32], buf[4096], out[1024];
-	for (size_t i = 0; i < s->conf->announce.count; i++) {
-		if (hd_frr_argv_range(s->conf, i, i + 1, announce, gshut, argv, 32, buf,
-				      sizeof(buf)) < 0) {
-			snprintf(why, size, "prefix too long for one vtysh call");
-			return ANS_ESPACE;
-		}
-		int rc = vtysh(s, argv, out, sizeof(out), why, size);
-		if (rc != ANS_OK && !(rc == ANS_EIO && hd_frr_already(out, announce)))
-			return rc;
+	if (s->cmd_next == 0) {
+		*n = s->conf->announce.count;
+		*ann = s->announce;
+		return s->conf->announce.items;
 	}
-	return ANS_OK;
+	*n = s->gone_count;
+	*ann = false;
+	return s->gone;
 }
 
-static int frr_run(struct hd_speaker *s, bool announce, bool gshut, char *why, size_t size)
+/* Starts the vtysh run for the current phase and step (s->each: 0 for
+ * the whole list, k for its k-th prefix alone). */
+static int run_step(struct hd_speaker *s)
 {
-	char *argv[256], buf[16384], out[1024];
-	s->requests++;
-	int rc = hd_frr_argv(s->conf, announce, gshut, argv, 256, buf, sizeof(buf));
+	char *argv[256];
+	static char buf[16384];
+	size_t n;
+	bool ann;
+	const struct hd_prefix *items = phase_items(s, &n, &ann);
+	if (s->each > 0) {
+		items += s->each - 1;
+		n = 1;
+	}
+	int rc = hd_frr_argv_list(s->conf, items, n, ann, s->gshut, argv, 256, buf,
+				  sizeof(buf));
 	if (rc < 0) {
-		snprintf(why, size, "too many prefixes for one vtysh call");
-	} else {
-		rc = vtysh(s, argv, out, sizeof(out), why, size);
-		if (rc == ANS_EIO && hd_frr_already(out, announce))
-			rc = frr_each(s, announce, gshut, why, size);
+		snprintf(s->why, sizeof(s->why), "too many prefixes for one vtysh call");
+		return rc;
 	}
-	s->errors += rc != ANS_OK;
+	rc = spawn(s, argv);
+	if (rc != ANS_OK)
+		snprintf(s->why, sizeof(s->why), "vtysh: %s", ans_strerror(rc));
 	return rc;
+}
+
+/* The run just ended with `ok` (or "already so"): on to the next step. */
+static int advance(struct hd_speaker *s, bool ok, bool already)
+{
+	size_t n;
+	bool ann;
+	(void)phase_items(s, &n, &ann);
+	if (!ok && !already)
+		return ANS_EIO;
+	/*
+	 * vtysh stops at the first failing -c command, so when one prefix was
+	 * already in the wanted state, the ones after it were not touched:
+	 * redo the phase one prefix at a time, each "already so" counting as
+	 * success. Only this slow path pays one vtysh per prefix.
+	 */
+	if (!ok && s->each == 0)
+		s->each = 1;
+	else if (s->each > 0 && s->each < n)
+		s->each++;
+	else {
+		s->each = 0;
+		s->cmd_next++;
+		if (s->cmd_next == 1 && s->gone_count == 0)
+			s->cmd_next++;
+		if (s->cmd_next == 2)
+			return 1;   /* done */
+	}
+	return run_step(s);
+}
+
+static void on_exit_io(struct hd_io *io, uint32_t events)
+{
+	struct hd_speaker *s = io->arg;
+	(void)events;
+	int status = reap(s);
+	bool ok = WIFEXITED(status) && WEXITSTATUS(status) == 0;
+	size_t n;
+	bool ann;
+	(void)phase_items(s, &n, &ann);
+	bool already = !ok && WIFEXITED(status) && hd_frr_already(s->out, ann);
+	if (!ok)
+		hd_frr_first_line(s->out, s->why, sizeof(s->why), WIFEXITED(status)
+				  ? WEXITSTATUS(status) : 128 + WTERMSIG(status));
+	int rc = advance(s, ok, already);
+	if (rc != ANS_OK)
+		hd_speaker_finish(s, rc == 1 ? ANS_OK : rc);
+}
+
+static void on_out_io(struct hd_io *io, uint32_t events)
+{
+	struct hd_speaker *s = io->arg;
+	(void)events;
+	drain_output(s);
+	if (s->out_len == sizeof(s->out) - 1 || (events & EPOLLHUP)) {
+		/* Full or closed: the rest is not needed; the pidfd says when
+		 * it exits. Keep reading to keep the pipe from filling. */
+		char sink[512];
+		while (read(io->fd, sink, sizeof(sink)) > 0)
+			;
+		if (events & EPOLLHUP)
+			unwatch_close(s, io);
+	}
 }
 
 bool hd_frr_already(const char *out, bool announce)
@@ -250,22 +321,22 @@ void hd_frr_first_line(const char *out, char *why, size_t size, int status)
 		snprintf(why, size, "vtysh exit status %d", status);
 }
 
-static int frr_announce(struct hd_speaker *s, bool gshut, char *why, size_t size)
+static int frr_start(struct hd_speaker *s, bool announce, bool gshut)
 {
-	return frr_run(s, true, gshut, why, size);
+	s->announce = announce;
+	s->gshut = gshut;
+	s->each = 0;
+	s->cmd_next = 0;          /* the phase */
+	return run_step(s);
 }
 
-static int frr_withdraw(struct hd_speaker *s, char *why, size_t size)
+static void frr_abort(struct hd_speaker *s)
 {
-	return frr_run(s, false, false, why, size);
-}
-
-static void frr_close(struct hd_speaker *s)
-{
-	(void)s;
+	if (s->pid > 0)
+		kill(s->pid, SIGKILL);
+	(void)reap(s);
 }
 
 const struct hd_speaker_ops hd_speaker_frr = {
-	.name = "frr", .announce = frr_announce, .withdraw = frr_withdraw,
-	.close = frr_close,
+	.name = "frr", .start = frr_start, .abort = frr_abort, .close = frr_abort,
 };

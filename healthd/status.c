@@ -6,7 +6,8 @@
  * connection and closing it (no client can hold the loop: reads are
  * non-blocking, a request is one line, answers are a few kilobytes):
  *  - the control socket (healthd.control, unix stream): a line `status`,
- *    `status json`, `metrics`, `drain` or `undrain`; the answer is text;
+ *    `status json`, `metrics`, `drain`, `undrain` or `reload`; the
+ *    answer is text;
  *  - the metrics endpoint (healthd.metrics, TCP): `GET /metrics` answered
  *    with the Prometheus text exposition format (version 0.0.4), names
  *    prefixed anyns_healthd_.
@@ -57,6 +58,32 @@ static const char *esc(const char *s, char *out, size_t size)
 
 #define APPEND(...) do { if (n < size) n += (size_t)snprintf(buf + n, size - n, __VA_ARGS__); } while (0)
 
+static const char *confirmed_name(enum hd_action a)
+{
+	return a == HD_ACTION_NONE ? "unknown" : hd_action_name(a);
+}
+
+/* Desired vs. confirmed announcement, the request in flight, the back-off
+ * and the last reload. */
+static size_t speaker_json(const struct hd_daemon *d, char *buf, size_t size)
+{
+	size_t n = 0;
+	char e1[512], e2[600];
+	int64_t now = hd_now_ms();
+	APPEND("\"desired\":\"%s\",\"confirmed\":\"%s\",\"in_flight\":\"%s\","
+	       "\"confirmed_ago_ms\":%lld,\"retry_in_ms\":%lld,\"speaker_failures_in_row\":%u,"
+	       "\"speaker_last_error\":\"%s\",\"reloads\":%llu,\"reload_failures\":%llu,"
+	       "\"last_reload\":{\"time\":%lld,\"ok\":%s,\"message\":\"%s\"},",
+	       hd_action_name(d->wanted), confirmed_name(d->confirmed),
+	       hd_action_name(d->inflight),
+	       (long long)(d->confirmed_ms ? now - d->confirmed_ms : -1),
+	       (long long)(d->retry_at_ms >= 0 ? d->retry_at_ms - now : -1), d->fail_streak,
+	       esc(d->speaker.why, e1, sizeof(e1)), (unsigned long long)d->reloads,
+	       (unsigned long long)d->reload_failures, (long long)d->reload_wall,
+	       d->reload_ok ? "true" : "false", esc(d->reload_msg, e2, sizeof(e2)));
+	return n < size ? n : (size ? size - 1 : 0);
+}
+
 static size_t status_json(const struct hd_daemon *d, char *buf, size_t size)
 {
 	const struct hd_policy *p = &d->policy;
@@ -65,14 +92,16 @@ static size_t status_json(const struct hd_daemon *d, char *buf, size_t size)
 	char e1[512], e2[512];
 	APPEND("{\"identity\":\"%s\",\"state\":\"%s\",\"announced\":%s,\"gshut\":%s,"
 	       "\"reason\":\"%s\",\"since_ms\":%lld,\"flaps\":%d,\"hold_down_ms\":%lld,"
-	       "\"hold_down_left_ms\":%lld,\"speaker\":\"%s\",\"speaker_ok\":%s,\"probes\":[",
+	       "\"hold_down_left_ms\":%lld,\"speaker\":\"%s\",\"speaker_ok\":%s,",
 	       esc(d->conf->healthd.identity, e1, sizeof(e1)), hd_state_name(p->state),
 	       d->wanted != HD_ACTION_WITHDRAW ? "true" : "false",
 	       d->wanted == HD_ACTION_ANNOUNCE_GSHUT ? "true" : "false",
 	       esc(p->reason, e2, sizeof(e2)),
 	       (long long)(now - p->since_ms), p->flaps, (long long)p->hold_len_ms,
 	       (long long)(p->hold_until_ms > now ? p->hold_until_ms - now : 0),
-	       d->speaker.ops->name, d->applied ? "true" : "false");
+	       d->speaker.ops->name, hd_daemon_in_sync(d) ? "true" : "false");
+	n += speaker_json(d, buf + (n < size ? n : size), n < size ? size - n : 0);
+	APPEND("\"probes\":[");
 	for (size_t i = 0; i < d->conf->probe_count; i++) {
 		const struct hd_probe *pr = &d->probes[i];
 		APPEND("%s{\"id\":\"%s\",\"ok\":%s,\"last\":\"%s\",\"runs\":%llu,"
@@ -100,12 +129,17 @@ size_t hd_status_text(const struct hd_daemon *d, bool json, char *buf, size_t si
 		return status_json(d, buf, size);
 	const struct hd_policy *p = &d->policy;
 	size_t n = 0;
-	APPEND("state: %s (%s)\nannounced: %s%s\nspeaker: %s (%s)\nflaps: %d, last "
+	APPEND("state: %s (%s)\nannounced: %s%s\nspeaker: %s (%s)\n"
+	       "desired: %s, confirmed: %s, in flight: %s\nflaps: %d, last "
 	       "hold-down %lldms\n", hd_state_name(p->state), p->reason,
 	       d->wanted != HD_ACTION_WITHDRAW ? "yes" : "no",
 	       d->wanted == HD_ACTION_ANNOUNCE_GSHUT ? " (community 65535:0)" : "",
-	       d->speaker.ops->name, d->applied ? "in sync" : "failing, retrying",
-	       p->flaps, (long long)p->hold_len_ms);
+	       d->speaker.ops->name, hd_daemon_in_sync(d) ? "in sync"
+	       : d->inflight != HD_ACTION_NONE ? "request in flight" : "failing, retrying",
+	       hd_action_name(d->wanted), confirmed_name(d->confirmed),
+	       hd_action_name(d->inflight), p->flaps, (long long)p->hold_len_ms);
+	if (d->reload_wall)
+		APPEND("last reload: %s\n", d->reload_msg);
 	for (size_t i = 0; i < d->conf->probe_count; i++)
 		APPEND("probe %s: %s (%llu runs, %llu failures)\n", d->probes[i].conf->id,
 		       d->probes[i].last_why, (unsigned long long)d->probes[i].runs,
@@ -145,6 +179,32 @@ size_t hd_status_metrics(const struct hd_daemon *d, char *buf, size_t size)
 	       "# TYPE anyns_healthd_speaker_errors_total counter\n"
 	       "anyns_healthd_speaker_errors_total %llu\n",
 	       (unsigned long long)d->speaker.requests, (unsigned long long)d->speaker.errors);
+	APPEND("# HELP anyns_healthd_speaker_desired What the policy wants the speaker to do.\n"
+	       "# TYPE anyns_healthd_speaker_desired gauge\n");
+	for (int a = HD_ACTION_ANNOUNCE; a <= HD_ACTION_WITHDRAW; a++)
+		APPEND("anyns_healthd_speaker_desired{action=\"%s\"} %d\n",
+		       hd_action_name(a), (int)d->wanted == a);
+	APPEND("# HELP anyns_healthd_speaker_confirmed What the speaker last acknowledged.\n"
+	       "# TYPE anyns_healthd_speaker_confirmed gauge\n");
+	for (int a = HD_ACTION_NONE; a <= HD_ACTION_WITHDRAW; a++)
+		APPEND("anyns_healthd_speaker_confirmed{action=\"%s\"} %d\n",
+		       confirmed_name(a), (int)d->confirmed == a);
+	APPEND("# HELP anyns_healthd_speaker_in_sync Whether the speaker confirmed the "
+	       "desired state.\n# TYPE anyns_healthd_speaker_in_sync gauge\n"
+	       "anyns_healthd_speaker_in_sync %d\n"
+	       "# HELP anyns_healthd_speaker_in_flight Whether a speaker request is running.\n"
+	       "# TYPE anyns_healthd_speaker_in_flight gauge\n"
+	       "anyns_healthd_speaker_in_flight %d\n", hd_daemon_in_sync(d),
+	       d->inflight != HD_ACTION_NONE);
+	APPEND("# HELP anyns_healthd_reloads_total Configuration reloads applied.\n"
+	       "# TYPE anyns_healthd_reloads_total counter\nanyns_healthd_reloads_total %llu\n"
+	       "# HELP anyns_healthd_reload_failures_total Reloads refused (bad file or "
+	       "restart needed).\n# TYPE anyns_healthd_reload_failures_total counter\n"
+	       "anyns_healthd_reload_failures_total %llu\n"
+	       "# HELP anyns_healthd_last_reload_success Whether the last reload succeeded "
+	       "(1 when none).\n# TYPE anyns_healthd_last_reload_success gauge\n"
+	       "anyns_healthd_last_reload_success %d\n", (unsigned long long)d->reloads,
+	       (unsigned long long)d->reload_failures, !d->reload_wall || d->reload_ok);
 	APPEND("# HELP anyns_healthd_probe_up Last result of each probe.\n"
 	       "# TYPE anyns_healthd_probe_up gauge\n");
 	for (size_t i = 0; i < d->conf->probe_count; i++)
@@ -197,9 +257,12 @@ static size_t control_answer(struct hd_daemon *d, const char *cmd, char *out, si
 		hd_daemon_drain(d);
 	else if (strcmp(cmd, "undrain") == 0)
 		hd_daemon_undrain(d);
-	else
+	else if (strcmp(cmd, "reload") == 0) {
+		(void)hd_daemon_reload(d, out, size);
+		return strlen(out);
+	} else
 		return (size_t)snprintf(out, size, "error: unknown command '%s' (status, "
-					"status json, metrics, drain, undrain)\n", cmd);
+					"status json, metrics, drain, undrain, reload)\n", cmd);
 	return (size_t)snprintf(out, size, "ok: state %s\n", hd_state_name(d->policy.state));
 }
 

@@ -39,7 +39,7 @@ protocol static anyns_drain {{ disabled; ipv4;
 protocol bgp peer {{
   local {node} port {node_port} as 65001; neighbor {peer} port {peer_port} as 64500;
   multihop; connect delay time 1; connect retry time 1; error wait time 1,2;
-  ipv4 {{ import none; export where proto = "anyns_service" || proto = "anyns_drain"; }};
+  ipv4 {{ import none; export where proto ~ "anyns_*"; }};
 }}
 """
 PEER_CONF = """router id 10.{n}.0.2;
@@ -68,7 +68,8 @@ def next_net():
 class Node:
     """anynsd + node BIRD + peer BIRD + anyns-healthd, all on loopback."""
 
-    def __init__(self, tmp_path, anynsd, policy=None, probes=None, extra=""):
+    def __init__(self, tmp_path, anynsd, policy=None, probes=None, extra="", bird_extra="",
+                 speaker=""):
         self.dir = tmp_path
         n = next_net()
         self.tun = "anst%d" % random.randint(0, 99999)
@@ -78,7 +79,8 @@ class Node:
                    peer=self.peer_ip, **ports)
         self.node_bird = self.peer_bird = self.proc = None
         try:
-            self.node_bird = Bird(tmp_path, "node", NODE_CONF.format(**fmt))
+            self.node_bird = Bird(tmp_path, "node", NODE_CONF.format(**fmt) +
+                                  bird_extra.format(**fmt))
             self.peer_bird = Bird(tmp_path, "peer", PEER_CONF.format(**fmt))
         except Exception:
             self.stop()                # nothing started is left behind
@@ -93,8 +95,8 @@ class Node:
         self.conf = tmp_path / "healthd.yaml"
         self.conf.write_text(
             'announce: { asn: 65001, prefixes: [ "%s" ] }\n' % PREFIX +
-            "speaker: { type: bird, socket: %s, timeout: 300ms, retry: 200ms }\n"
-            % self.node_bird.sock +
+            "speaker: { type: bird, socket: %s, timeout: 300ms, retry: 200ms%s }\n"
+            % (self.node_bird.sock, speaker) +
             "healthd: { control: %s, metrics: 127.0.0.1@%d, tun: %s, identity: n1 }\n"
             % (self.ctl, self.metrics_port, self.tun) +
             "policy: { %s }\n" % ", ".join("%s: %s" % kv for kv in pol.items()) +
