@@ -129,6 +129,11 @@ void hd_speaker_reconfigure(struct hd_speaker *s, const struct hd_conf *old,
 		if (!has_prefix(new, &s->gone[i]))
 			s->gone[keep++] = s->gone[i];
 	s->gone_count = keep;
+	keep = 0;
+	for (size_t i = 0; i < s->gone_proto_count; i++)
+		if (!proto_named(new, s->gone_proto[i]))
+			memmove(s->gone_proto[keep++], s->gone_proto[i], HD_TEXT_MAX);
+	s->gone_proto_count = keep;
 	if (old->speaker.type == HD_SPEAKER_BIRD) {
 		forget_proto(s, new, old->speaker.protocol);
 		forget_proto(s, new, old->speaker.drain_protocol);
