@@ -22,7 +22,7 @@ from pathlib import Path
 import pytest
 
 from healthd_ns import can_make_namespaces, netns, read_pidfile, stop_pid
-from birdutil import HEALTHD, PREFIX, Bird, BirdCtl, PeerView, probes
+from birdutil import HEALTHD, PREFIX, Bird, BirdCtl, PeerView, healthd_ctl, probes
 from test_healthd import ZONE
 
 FRR = Path("/usr/lib/frr")
@@ -288,3 +288,39 @@ def test_frr_repeated_withdraw_is_not_a_failure(frr_node):
     log = n.logtext()
     assert "frr, withdraw %s 198.51.100.0/24 (shutting down)" % PREFIX in log, log
     assert "failed" not in log, log
+
+
+def test_frr_reload_adds_and_removes_a_prefix(frr_node):
+    """A reload that adds a prefix announces it (`network P`) while the
+    node is up, the peer learns it; one that removes it withdraws it
+    (`no network P`); the other prefix stays at the peer throughout."""
+    n = frr_node
+    other = "198.51.100.0/24"
+    r = n.vtysh("-c", "configure terminal", "-c", "ip route %s anyns0" % other)
+    assert r.returncode == 0, r.stdout
+    n.start()
+    n.wait_route(True)
+    base = n.conf.read_text()
+    n.conf.write_text(base.replace('prefixes: [ "%s" ]' % PREFIX,
+                                   'prefixes: [ "%s", "%s" ]' % (PREFIX, other)))
+    r = healthd_ctl(n.ctl, "reload")
+    assert r.returncode == 0 and "1 added" in r.stdout, r.stdout + n.logtext()
+
+    def peer_has(prefix):
+        return any(prefix in line for line in n.peer.cmd("show route for " + prefix))
+
+    def wait(prefix, present):
+        t0 = time.monotonic()
+        while peer_has(prefix) != present:
+            assert time.monotonic() - t0 < 10, n.failure_context()
+            time.sleep(0.01)
+        return time.monotonic() - t0
+    print("\nfrr: prefix added by reload at the peer after %.0f ms" % (wait(other, True) * 1000))
+    assert "network %s" % other in n.frr_config()
+    n.conf.write_text(base)
+    r = healthd_ctl(n.ctl, "reload")
+    assert r.returncode == 0 and "1 removed" in r.stdout, r.stdout
+    print("frr: prefix removed by reload gone after %.0f ms" % (wait(other, False) * 1000))
+    assert "network %s" % other not in n.frr_config()
+    assert peer_has(PREFIX)
+    assert "failed" not in n.logtext(), n.logtext()

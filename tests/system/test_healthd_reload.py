@@ -241,3 +241,71 @@ def test_frozen_bird_does_not_stop_probes_or_status(node):
     print("withdrawn %.0f ms after BIRD resumed" % (t * 1000))
     st = n.status()
     assert st["confirmed"] == "withdraw" and st["speaker_ok"] is True
+
+
+def test_slow_vtysh_does_not_stop_probes_or_status(anynsd, tmp_path):
+    """FRR's driver runs vtysh as a child the loop watches: a vtysh that
+    hangs (here a stand-in that sleeps while a flag file exists) is killed
+    at the speaker timeout, the probes run at their interval meanwhile and
+    the control socket answers at once; when vtysh works again the retry
+    (with back-off) reaches the desired state."""
+    srv = anynsd(zones={"example.com.": EXA_ZONE})
+    flag, calls = tmp_path / "hang", tmp_path / "calls"
+    vtysh = tmp_path / "vtysh"
+    vtysh.write_text('#!/bin/sh\necho "$@" >> %s\n[ -e %s ] && exec sleep 30\nexit 0\n'
+                     % (calls, flag))
+    vtysh.chmod(0o755)
+    pidfile = tmp_path / "anynsd.pid"
+    pidfile.write_text("%d\n" % srv.pid)
+    ctl = tmp_path / "ctl"
+    conf = tmp_path / "h.yaml"
+    conf.write_text(
+        'announce: { asn: 65001, prefixes: [ "%s" ] }\n' % PREFIX +
+        'speaker: { type: frr, vtysh: "%s", timeout: 1s, retry: 200ms }\n' % vtysh +
+        'healthd: { control: "%s", tun: "" }\n' % ctl +
+        "policy: { rise: 2, fall: 2, hold-down: 1s }\n"
+        "probe:\n  - { id: dns, type: dns, server: 127.0.0.1@%d, name: example.com,"
+        " interval: 100ms, timeout: 100ms }\n" % srv.port +
+        '  - { id: anynsd, type: process, pidfile: "%s", interval: 1s }\n' % pidfile)
+    log = tmp_path / "log"
+    p = subprocess.Popen([str(HEALTHD), "-c", str(conf)], stdout=subprocess.DEVNULL,
+                         stderr=open(log, "wb"))
+
+    def status():
+        return json.loads(healthd_ctl(ctl, "--json", "status").stdout)
+    try:
+        t0 = time.monotonic()
+        while not (ctl.exists() and status()["confirmed"] == "announce"):
+            assert time.monotonic() - t0 < 5, log.read_text()
+            time.sleep(0.05)
+        flag.touch()
+        srv.proc.kill()
+        srv.proc.wait()
+        samples, slowest = [], 0.0
+        t_end = time.monotonic() + 3.0
+        while time.monotonic() < t_end:
+            t1 = time.monotonic()
+            st = status()
+            slowest = max(slowest, time.monotonic() - t1)
+            samples.append((t1, st["probes"][0]["runs"]))
+            time.sleep(0.1)
+        span, runs = samples[-1][0] - samples[0][0], samples[-1][1] - samples[0][1]
+        print("\nvtysh hung %.1fs: dns probe ran %d times (interval 100 ms), slowest "
+              "status %.0f ms" % (span, runs, slowest * 1000))
+        assert runs >= span * 10 * 0.7, (runs, span)
+        assert slowest < 0.25
+        assert st["desired"] == "withdraw" and st["confirmed"] == "unknown"
+        assert "frr, withdraw %s failed (timeout)" % PREFIX in log.read_text()
+        flag.unlink()
+        t1 = time.monotonic()
+        while status()["confirmed"] != "withdraw":
+            assert time.monotonic() - t1 < 8, log.read_text()
+            time.sleep(0.05)
+        assert status()["speaker_ok"] is True
+        # Back-off: 1 s timeouts plus 200, 400, 800 ms waits: a handful of
+        # attempts in 3 s, not one every 200 ms.
+        attempts = calls.read_text().count("no network")
+        assert 2 <= attempts <= 5, attempts
+    finally:
+        p.terminate()
+        p.wait(timeout=10)
