@@ -65,6 +65,12 @@ struct worker {
 	struct udp_batch *udp;
 	struct tcp_pool tcp;
 	uint8_t *scratch;             /* a signed request without its TSIG */
+	/* Workers sit side by side in one array (main.c, calloc: 16-byte
+	 * aligned). The TCP pool above is written per connection event and
+	 * the next worker's first fields are read per event: 64 bytes of
+	 * padding keep them off a common cache line whatever the array's
+	 * alignment, so no line is written by two workers. */
+	char pad_end[64];
 };
 
 /* Opens the worker's sockets and allocates its buffers. On error logs it
