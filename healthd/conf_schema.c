@@ -74,10 +74,12 @@ static const struct ans_conf_option options[] = {
 	  .def = "ANYNS-GSHUT",
 	  .doc = "frr: route-map that adds community 65535:0, used while draining." },
 	{ "speaker", "timeout", ANS_CONF_DURATION, 10, MS(60), .offset = SPK(timeout_ms),
-	  .def = "1s", .doc = "Longest wait for one reply of the speaker (a frozen "
-			      "BIRD must not hang healthd)." },
+	  .def = "1s", .doc = "Deadline of one request to the speaker: then the BIRD "
+			      "connection is dropped or vtysh killed, and the request "
+			      "fails (requests never block the loop)." },
 	{ "speaker", "retry", ANS_CONF_DURATION, 10, MS(600), .offset = SPK(retry_ms),
-	  .def = "1s", .doc = "Delay before retrying a failed request." },
+	  .def = "1s", .doc = "Delay before retrying a failed request; doubled for "
+			      "each further failure in a row, up to 32 times this." },
 	{ "speaker", "refresh", ANS_CONF_DURATION, 0, MS(3600), .offset = SPK(refresh_ms),
 	  .def = "10s", .doc = "Re-assert the wanted state this often (a restarted "
 			       "speaker starts withdrawn); 0 disables." },
