@@ -147,7 +147,8 @@ int hd_daemon_reload(struct hd_daemon *d, char *msg, size_t size)
 	struct hd_reload_diff df;
 	const char *path = d->conf->path;
 	if (d->stopping || d->starting) {
-		snprintf(msg ? msg : err, msg ? size : sizeof(err), "error: shutting down");
+		snprintf(msg ? msg : err, msg ? size : sizeof(err),
+			 "error: healthd is starting or shutting down\n");
 		return ANS_EINVAL;
 	}
 	int rc = hd_conf_load_file(path, &nc, err, sizeof(err));
