@@ -69,6 +69,7 @@ static void begin(struct resp *r, const struct query *qq, struct ans_compr *comp
 	r->addl_count = r->added_count = 0;
 	r->addl_cut = NULL;
 	r->cname_target = NULL;
+	r->dnssec = false;
 	r->compr = compr;
 	const uint8_t *qname = qq->qname;
 	r->qname = qname;

@@ -163,33 +163,36 @@ bool resp_put_soa(struct resp *r, const struct ans_zone *z);
 
 /* dnssec.c: signatures and denial of existence for DO=1 queries on a
  * signed zone (r->dnssec). Each returns false when the response was cut
- * to the question with TC (a required record did not fit). */
+ * to the question with TC (a required record did not fit). Marked cold:
+ * the compiler then keeps the unsigned path's registers and layout as
+ * they were (the bench mix measured +13 instructions/query without). */
+#define DNSSEC_COLD __attribute__((cold))
 /* The RRSIGs covering rs (RFC 4035 §3.1.1), written after it in `sec`. */
-bool dnssec_put_sigs(struct resp *r, int sec, const uint8_t *owner,
+DNSSEC_COLD bool dnssec_put_sigs(struct resp *r, int sec, const uint8_t *owner,
 		     const struct ans_rrset *rs);
 /* After rs was answered at `owner` (lname, `labels` labels): its RRSIGs,
  * and when `wc_ce` is set (rs came from the wildcard below that closest
  * encloser) the proof that no closer name exists (RFC 4035 §3.1.3.3, RFC
  * 5155 §7.2.6). */
-bool dnssec_answered(struct resp *r, const struct ans_zone *z, const uint8_t *owner,
+DNSSEC_COLD bool dnssec_answered(struct resp *r, const struct ans_zone *z, const uint8_t *owner,
 		     const uint8_t *lname, const struct ans_rrset *rs,
 		     const struct ans_node *wc_ce);
 /* A qtype RRSIG answer at n: each covered type's RRSIGs with its TTL. */
-void dnssec_rrsig_answer(struct resp *r, const uint8_t *owner, const struct ans_node *n);
+DNSSEC_COLD void dnssec_rrsig_answer(struct resp *r, const uint8_t *owner, const struct ans_node *n);
 /* NODATA at node n for lname (after the SOA): the SOA's RRSIGs and the
  * NSEC/NSEC3 proof (RFC 4035 §3.1.3.1, RFC 5155 §7.2.3-7.2.5); wc_ce as
  * for dnssec_answered. */
-void dnssec_nodata(struct resp *r, const struct ans_zone *z, const uint8_t *lname,
+DNSSEC_COLD void dnssec_nodata(struct resp *r, const struct ans_zone *z, const uint8_t *lname,
 		   const struct ans_node *n, const struct ans_node *wc_ce);
 /* NXDOMAIN for lname below closest encloser ce (after the SOA): RFC 4035
  * §3.1.3.2, RFC 5155 §7.2.2. */
-void dnssec_nxdomain(struct resp *r, const struct ans_zone *z, const uint8_t *lname,
+DNSSEC_COLD void dnssec_nxdomain(struct resp *r, const struct ans_zone *z, const uint8_t *lname,
 		     const struct ans_node *ce);
 /* A referral from cut (after its NS): DS with RRSIGs, or the proof that
  * there is none (RFC 4035 §3.1.4, RFC 5155 §7.2.7). */
-void dnssec_referral(struct resp *r, const struct ans_zone *z, const struct ans_node *cut);
+DNSSEC_COLD void dnssec_referral(struct resp *r, const struct ans_zone *z, const struct ans_node *cut);
 /* Writes the pending proofs (r->proof) in the authority section. */
-void dnssec_flush(struct resp *r, const struct ans_zone *z);
+DNSSEC_COLD void dnssec_flush(struct resp *r, const struct ans_zone *z);
 
 /* resolve.c: fills the sections for an IN query in zone z. */
 void resolve(struct resp *r, const struct ans_zone *z, const uint8_t *lname,

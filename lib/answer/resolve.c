@@ -210,12 +210,36 @@ static int dname(struct resp *r, const struct ans_zone *z, struct walk *wk,
 	return follow(wk, z, synth + 2);
 }
 
+/* The closest encloser whose wildcard n is when n stands for another
+ * name (a wildcard expansion, RFC 4592 §3.3.1), else NULL: derived here
+ * rather than passed along, so unsigned answers carry nothing more. */
+static const struct ans_node *expanded_from(const struct walk *wk,
+					    const struct ans_node *n)
+{
+	bool wild = n->owner[0] == 1 && n->owner[1] == '*';
+	return wild && !ans_name_equal(wk->lname, n->owner) ? n->parent : NULL;
+}
+
+/* at_node()'s answer for a DO=1 query to a signed zone: RRSIGs, the proof
+ * that a wildcard expanded, RRSIG queries as BIND answers them. */
+DNSSEC_COLD static int at_node_signed(struct resp *r, const struct ans_zone *z, struct walk *wk,
+			  const struct ans_node *n, const struct ans_rrset *rs)
+{
+	if (rs->type == ANS_TYPE_RRSIG) {
+		dnssec_rrsig_answer(r, wk->owner, n);
+		return STOP;
+	}
+	if (resp_put_required(r, SEC_ANSWER, wk->owner, rs)) {
+		want_additional(r, rs);
+		dnssec_answered(r, z, wk->owner, wk->lname, rs, expanded_from(wk, n));
+	}
+	return STOP;
+}
+
 /* Answers from node n, which stands for the name (itself, or the wildcard
- * that synthesises it: the owner written is then the name, RFC 4592 §3.4;
- * wc_ce is then the closest encloser whose wildcard n is). */
+ * that synthesises it: the owner written is then the name, RFC 4592 §3.4). */
 static int at_node(struct resp *r, const struct ans_zone *z, struct walk *wk,
-		   const struct ans_node *n, uint16_t qtype,
-		   const struct ans_node *wc_ce)
+		   const struct ans_node *n, uint16_t qtype)
 {
 	const struct ans_rrset *rs = NULL;
 	if (qtype == ANS_TYPE_ANY) {
@@ -227,23 +251,18 @@ static int at_node(struct resp *r, const struct ans_zone *z, struct walk *wk,
 		rs = ans_node_rrset(n, qtype);
 	}
 	if (rs) {
-		if (r->dnssec && rs->type == ANS_TYPE_RRSIG) {
-			dnssec_rrsig_answer(r, wk->owner, n);
-			return STOP;
-		}
-		if (resp_put_required(r, SEC_ANSWER, wk->owner, rs)) {
+		if (r->dnssec)
+			return at_node_signed(r, z, wk, n, rs);
+		if (resp_put_required(r, SEC_ANSWER, wk->owner, rs))
 			want_additional(r, rs);
-			if (r->dnssec)
-				dnssec_answered(r, z, wk->owner, wk->lname, rs, wc_ce);
-		}
 		return STOP;
 	}
 	const struct ans_rrset *cn = ans_node_rrset(n, ANS_TYPE_CNAME);
 	if (cn && qtype != ANS_TYPE_CNAME) {
 		if (!resp_put_required(r, SEC_ANSWER, wk->owner, cn))
 			return STOP;
-		if (r->dnssec &&
-		    !dnssec_answered(r, z, wk->owner, wk->lname, cn, wc_ce))
+		if (r->dnssec && !dnssec_answered(r, z, wk->owner, wk->lname, cn,
+						  expanded_from(wk, n)))
 			return STOP;
 		if (wk->visited_count < CHAIN_MAX)
 			wk->visited[wk->visited_count++] = n;
@@ -252,7 +271,7 @@ static int at_node(struct resp *r, const struct ans_zone *z, struct walk *wk,
 	}
 	resp_put_soa(r, z);   /* NODATA: RFC 2308 §2.2 */
 	if (r->dnssec)
-		dnssec_nodata(r, z, wk->lname, n, wc_ce);
+		dnssec_nodata(r, z, wk->lname, n, expanded_from(wk, n));
 	return STOP;
 }
 
@@ -285,11 +304,9 @@ static int step(struct resp *r, const struct ans_zone *z, struct walk *wk,
 		return referral(r, z, cut);
 	if (cut)
 		return dname(r, z, wk, cut, qtype, synth);
-	if (exact)
-		return at_node(r, z, wk, ce, qtype, NULL);
-	const struct ans_node *wc = wildcard_of(z, ce, ce_state);
-	if (wc)
-		return at_node(r, z, wk, wc, qtype, ce);
+	const struct ans_node *n = exact ? ce : wildcard_of(z, ce, ce_state);
+	if (n)
+		return at_node(r, z, wk, n, qtype);
 	r->rcode = RCODE_NXDOMAIN;   /* RFC 1034 §4.3.2 3c */
 	resp_put_soa(r, z);
 	if (r->dnssec)
@@ -297,10 +314,11 @@ static int step(struct resp *r, const struct ans_zone *z, struct walk *wk,
 	return STOP;
 }
 
-void resolve(struct resp *r, const struct ans_zone *z, const uint8_t *lname,
-	     const struct query *qq, struct ans_answer_ctx *ctx)
+/* The steps of one query (a CNAME or DNAME chain has several). */
+static inline void walk_steps(struct resp *r, const struct ans_zone *z,
+			      const uint8_t *lname, const struct query *qq,
+			      struct ans_answer_ctx *ctx)
 {
-	uint16_t qtype = qq->qtype;
 	struct walk wk;
 	wk.owner = r->qname;
 	wk.lname = lname;
@@ -312,14 +330,31 @@ void resolve(struct resp *r, const struct ans_zone *z, const uint8_t *lname,
 	wk.next_buf = 0;
 	wk.visited_count = 0;
 	uint8_t *synth = ctx->scratch + 2 * ANS_NAME_MAX;   /* u16 + name */
-	r->flags |= QFLAG_AA;
-	r->dnssec = qq->edns_do && z->dnssec;
-	r->proof_count = 0;
 	for (unsigned i = 0; i < CHAIN_MAX; i++)
-		if (step(r, z, &wk, qtype, synth) == STOP)
+		if (step(r, z, &wk, qq->qtype, synth) == STOP)
 			break;
-	if (r->dnssec)
-		dnssec_flush(r, z);
+}
+
+/* resolve() for DO=1 in a signed zone (RFC 4035 §3.1): the same steps,
+ * with r->dnssec set, and the denial proofs after the answer section. */
+DNSSEC_COLD static void resolve_signed(struct resp *r, const struct ans_zone *z,
+				       const uint8_t *lname, const struct query *qq,
+				       struct ans_answer_ctx *ctx)
+{
+	r->dnssec = true;
+	r->proof_count = 0;
+	walk_steps(r, z, lname, qq, ctx);
+	dnssec_flush(r, z);
+}
+
+void resolve(struct resp *r, const struct ans_zone *z, const uint8_t *lname,
+	     const struct query *qq, struct ans_answer_ctx *ctx)
+{
+	r->flags |= QFLAG_AA;
+	if (qq->edns_do && z->dnssec)
+		resolve_signed(r, z, lname, qq, ctx);
+	else
+		walk_steps(r, z, lname, qq, ctx);   /* r->dnssec is false (begin) */
 	for (unsigned i = 0; i < r->addl_count && !r->tc; i++)
 		resp_put_additional(r, z, r->addl_src[i], r->addl_cut);
 }

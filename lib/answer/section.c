@@ -369,22 +369,37 @@ static int put_signed_addl(struct resp *r, const struct ans_node *n,
 	return err;
 }
 
-/* Returns false when the additional section is full. `is_signed`: DO=1
- * and authoritative data (glue is never signed, RFC 4035 §2.2). */
-static bool put_addresses(struct resp *r, const struct ans_node *n, bool required,
-			  bool is_signed)
+/* Returns false when the additional section is full. */
+static bool put_addresses(struct resp *r, const struct ans_node *n, bool required)
 {
 	static const uint16_t types[2] = { ANS_TYPE_A, ANS_TYPE_AAAA };
 	for (int t = 0; t < 2; t++) {
 		const struct ans_rrset *rs = ans_node_rrset(n, types[t]);
 		if (!rs || already_added(r, rs))
 			continue;
-		if (!is_signed &&
-		    resp_put_rrset(r, SEC_ADDITIONAL, n->owner, rs, rs->ttl) == ANS_OK)
-			continue;
-		if (is_signed && put_signed_addl(r, n, rs) == ANS_OK)
+		if (resp_put_rrset(r, SEC_ADDITIONAL, n->owner, rs, rs->ttl) == ANS_OK)
 			continue;
 		/* Missing in-domain glue: TC, keeping what fit, as Knot. */
+		if (required)
+			r->tc = true;
+		return false;
+	}
+	return true;
+}
+
+/* put_addresses() for DO=1 in a signed zone: authoritative data with its
+ * RRSIGs; glue (below a cut) never has any (RFC 4035 §2.2). */
+DNSSEC_COLD static bool put_addresses_signed(struct resp *r, const struct ans_node *n, bool required)
+{
+	if (n->flags & ANS_NODE_OCCLUDED)
+		return put_addresses(r, n, required);
+	static const uint16_t types[2] = { ANS_TYPE_A, ANS_TYPE_AAAA };
+	for (int t = 0; t < 2; t++) {
+		const struct ans_rrset *rs = ans_node_rrset(n, types[t]);
+		if (!rs || already_added(r, rs))
+			continue;
+		if (put_signed_addl(r, n, rs) == ANS_OK)
+			continue;
 		if (required)
 			r->tc = true;
 		return false;
@@ -401,6 +416,8 @@ void resp_put_additional(struct resp *r, const struct ans_zone *z,
 {
 	const uint8_t *e;
 	unsigned n = ans_rrset_addl(rs, &e);
+	bool (*put)(struct resp *, const struct ans_node *, bool) =
+		r->dnssec ? put_addresses_signed : put_addresses;
 	for (unsigned i = 0; i < n && !r->tc; i++) {
 		uint32_t v;
 		memcpy(&v, e + 4 * i, 4);
@@ -408,9 +425,7 @@ void resp_put_additional(struct resp *r, const struct ans_zone *z,
 			continue;
 		/* In-domain glue of the referral: rs is the cut's NS RRset. */
 		bool required = cut && (v & ANS_ADDL_BELOW);
-		bool is_signed = r->dnssec && !(v & ANS_ADDL_OCCLUDED);
-		if (!put_addresses(r, &z->nodes[(v & ANS_ADDL_NODE) - 1], required,
-				   is_signed))
+		if (!put(r, &z->nodes[(v & ANS_ADDL_NODE) - 1], required))
 			return;
 	}
 }
