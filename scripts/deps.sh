@@ -7,7 +7,7 @@ what=${1:-test}
 build="gcc make pkg-config libyaml-dev liburcu-dev libssl-dev liblmdb-dev"
 case "$what" in
   run)   pkgs="$build dnsutils" ;;
-  test)  pkgs="$build libcmocka-dev python3-pytest python3-dnspython knot knot-dnsutils bind9 bind9-dnsutils nsd dnsutils bird2 iproute2 prometheus frr exabgp procps" ;;
+  test)  pkgs="$build libcmocka-dev python3-pytest python3-dnspython python3-cryptography knot knot-dnsutils bind9 bind9-utils bind9-dnsutils nsd dnsutils bird2 iproute2 prometheus frr exabgp procps" ;;
   bench) pkgs="$build knot knot-dnsutils nsd dnsperf valgrind python3-dnspython" ;;
   lab)   pkgs="$build bird2 iproute2 dnsutils python3-dnspython" ;;
   *) echo "deps.sh: unknown target $what" >&2; exit 2 ;;

@@ -279,6 +279,7 @@ static void test_answers(void **state)
 		assert_memory_equal(types, cases[i].types, want * sizeof(types[0]));
 	}
 	ans_zoneset_free(zs);
+	ans_zone_free(z);   /* the zone set does not own its zones */
 }
 
 int main(void)
