@@ -309,3 +309,61 @@ def test_slow_vtysh_does_not_stop_probes_or_status(anynsd, tmp_path):
     finally:
         p.terminate()
         p.wait(timeout=10)
+
+
+def test_exabgp_pipe_full_does_not_block(anynsd, tmp_path):
+    """ExaBGP not reading its end of the pipe (shrunk to one page): the
+    start-up withdrawal of 150 prefixes does not fit, healthd's stdout is
+    non-blocking, so the control socket and the probes go on; once the
+    reader drains the pipe every line arrives whole, withdrawals first."""
+    import fcntl
+    srv = anynsd(zones={"example.com.": EXA_ZONE})
+    pfx = ["10.%d.%d.0/24" % (i // 250, i % 250) for i in range(150)]
+    ctl = tmp_path / "ctl"
+    conf = tmp_path / "h.yaml"
+    conf.write_text(
+        "announce: { asn: 65001, prefixes: [ %s ] }\n" % ", ".join('"%s"' % p for p in pfx) +
+        'speaker: { timeout: 300ms, retry: 200ms }\nhealthd: { control: "%s" }\n' % ctl +
+        "policy: { rise: 2, fall: 2 }\n"
+        "probe:\n  - { id: dns, type: dns, server: 127.0.0.1@%d, name: example.com,"
+        " interval: 100ms, timeout: 100ms }\n" % srv.port)
+    rfd, wfd = os.pipe()
+    fcntl.fcntl(wfd, 1031, 4096)                         # F_SETPIPE_SZ: one page
+    p = subprocess.Popen([str(HEALTHD), "-c", str(conf), "--exabgp"], stdin=subprocess.PIPE,
+                         stdout=wfd, stderr=open(tmp_path / "log", "wb"))
+    os.close(wfd)
+    try:
+        t0 = time.monotonic()
+        while not ctl.exists():
+            assert time.monotonic() - t0 < 3, (tmp_path / "log").read_text()
+            time.sleep(0.02)
+        time.sleep(1.0)
+        t1 = time.monotonic()
+        st = json.loads(healthd_ctl(ctl, "--json", "status").stdout)
+        assert time.monotonic() - t1 < 0.25
+        assert st["probes"][0]["runs"] >= 5 and st["confirmed"] != "announce"
+        assert "exabgp, withdraw" in (tmp_path / "log").read_text()
+        data = b""
+        os.set_blocking(rfd, False)
+        t2 = time.monotonic()
+        while data.count(b"\n") < 300 and time.monotonic() - t2 < 5:
+            try:
+                data += os.read(rfd, 65536)
+            except BlockingIOError:
+                time.sleep(0.02)
+        lines = data[:data.rindex(b"\n")].decode().splitlines()   # whole lines read
+        assert lines[:150] == ["withdraw route %s next-hop self" % x for x in pfx]
+        bad = [line for line in lines if not re.fullmatch(
+            r"(announce|withdraw) route 10\.\d+\.\d+\.0/24 next-hop self", line)]
+        assert not bad, bad[:5]
+        t3 = time.monotonic()
+        while json.loads(healthd_ctl(ctl, "--json", "status").stdout)["confirmed"] != "announce":
+            assert time.monotonic() - t3 < 5
+            try:
+                os.read(rfd, 65536)
+            except BlockingIOError:
+                time.sleep(0.02)
+    finally:
+        p.stdin.close()
+        p.wait(timeout=10)
+        os.close(rfd)
