@@ -4,9 +4,11 @@
 Order of work, per server (never two servers at once; dnsperf and this script on
 CPU 0, the server on CPU 1, one worker each):
 
-  1. gate        start on the 50k-name zone, compare a sample of the query mix with
-                 the generator's expectations; a server that answers wrongly is not
-                 measured at all (the reason is printed and written to RESULTS.md)
+  1. gate        start on the 50k-name zone, put every thread on CPU 1 (Knot pins its
+                 UDP workers itself, worker 0 on CPU 0), compare a sample of the query
+                 mix with the generator's expectations; a server that answers wrongly
+                 is not measured at all (the reason is printed and written to
+                 RESULTS.md)
   2. saturation  same process: UDP then TCP pipelined; before each repetition a
                  warm-up dnsperf run, then a measured one; server CPU µs per answered
                  query = Δ(utime+stime of the server's process tree) / completed.
@@ -117,6 +119,10 @@ def stage_gate(run, cls, srv, rows, probe):
     run.commands["%s: server" % cls.short] = shlex.join(srv.cmd)
     run.configs[cls.short] = srv.conf.read_text()
     srv.wait_answer(*probe, timeout=60)
+    moved = srv.pin(int(measure.SERVER_CPU))
+    if moved:
+        run.note(cls.short, "%d thread(s) had set their own CPU affinity; all put back "
+                 "on CPU %s" % (moved, measure.SERVER_CPU))
     problems = measure.check_answers(srv, rows)
     if problems:
         run.note(cls.short, "REFUSED, not measured: %d wrong answers to %d sampled queries "
@@ -187,6 +193,7 @@ def stage_big(run, cls, run_dir, big, mb, origin):
         try:
             ready_s = srv.wait_answer(*probe, timeout=120)
             load_cpu = srv.cpu_seconds()
+            srv.pin(int(measure.SERVER_CPU))
             problems = measure.check_answers(srv, rows, tcp_rows=5)
             if problems:
                 run.note(cls.short, "big zone REFUSED: %s" % "; ".join(problems[:3]))
