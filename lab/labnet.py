@@ -153,13 +153,31 @@ def build_network(st):
 
 
 def silence(node, on):
-    """Makes a node silent (or speak again) without touching its links: a
-    blackhole rule before every table drops what it receives before any
-    socket sees it (no TCP RST, no ICMP) and fails what it sends.  The
-    carrier stays up, as when a machine hangs or loses power behind a switch:
-    only BFD (or the BGP hold timer) tells the router."""
-    run("ip", "-n", ns(node), "rule", "add" if on else "del", "pref", "5", "blackhole",
-        check=on)
+    """Makes a node silent (or speak again) without touching its links, as
+    when a machine hangs or loses power behind a switch: the carrier stays
+    up and only BFD (or the BGP hold timer) tells the router.
+
+    Two pieces, because neither alone silences a node on these kernels (no
+    netfilter, no tc classifiers): a blackhole rule before every table drops
+    what the node receives before any socket sees it (no TCP RST, no ICMP);
+    and a permanent neighbour entry gives the router's address a MAC nobody
+    has, so whatever still leaves the node (BIRD's BFD packets get past the
+    rule) is dropped by the router's interface as addressed to another host.
+    A node whose BFD keeps talking while it hears nothing is not silent:
+    the router's session went Up -> Down -> Init within a millisecond and
+    BIRD 2.0.12 then misses the Down, keeping the dead node's route."""
+    i = int(node[1:])
+    router = uplink(i)[0]
+    if on:
+        run("ip", "-n", ns(node), "rule", "add", "pref", "5", "blackhole")
+        run("ip", "-n", ns(node), "neigh", "replace", router, "lladdr", SILENT_MAC,
+            "dev", "up", "nud", "permanent")
+    else:
+        run("ip", "-n", ns(node), "neigh", "del", router, "dev", "up", check=False)
+        run("ip", "-n", ns(node), "rule", "del", "pref", "5", "blackhole", check=False)
+
+
+SILENT_MAC = "02:00:5e:00:53:00"    # locally administered, on no interface of the lab
 
 
 # ---------------------------------------------------------------- configs
