@@ -124,6 +124,6 @@ int main(int argc, char **argv)
 	hd_log(HD_LOG_INFO, "healthd, started, speaker %s, %zu probes",
 	       d.speaker.ops->name, conf->probe_count);
 	hd_daemon_run(&d);
-	hd_conf_free(conf);
+	hd_conf_free(d.conf);              /* a reload may have replaced `conf` */
 	return 0;
 }

@@ -198,6 +198,7 @@ def test_reload_adds_and_removes_a_prefix_exabgp(anynsd, tmp_path):
     finally:
         p.stdin.close()
         p.wait(timeout=5)
+    assert p.returncode == 0                            # freed what the reloads made
     import select
     r, _, _ = select.select([p.stdout], [], [], 0)
     rest = p.stdout.read().decode() if r else ""
