@@ -52,16 +52,37 @@ struct ans_changeset {
 	struct ans_arena arena;       /* owns every name and rdata above */
 };
 
+/* A walk over the RRs of one RRset of a snapshot's node, each with its own
+ * TTL. Every RR of an RRset has the RRset's TTL (RFC 2181 §5.2) except in
+ * the node's RRSIG RRset: its records cover different types and each has
+ * the TTL of the RRset it covers (RFC 4034 §3), so they are read with the
+ * TTLs of the node's per-covered-type groups (ans_rrset_sigs in zone.h).
+ * A value on the stack; the zone must outlive it. Added for signed zones. */
+struct ans_rrset_walk {
+	const struct ans_rrset *rs;
+	const struct ans_rrset *grp;   /* RRSIG: the group of the next RR */
+	const uint8_t *p;
+	uint16_t left;                 /* RRs not yet read */
+	uint16_t grp_left;             /* of those, in *grp */
+};
+
+void ans_rrset_walk_init(struct ans_rrset_walk *w, const struct ans_node *n,
+			 const struct ans_rrset *rs);
+
+/* Fills type, ttl, rdlen and rdata of *rr (not owner) with the next RR and
+ * returns true, or returns false at the end. */
+bool ans_rrset_walk_next(struct ans_rrset_walk *w, struct ans_xfr_rr *rr);
+
 /* A cursor over every RR of a snapshot in canonical order (nodes in
- * canonical order, RRsets by type, RRs by canonical rdata): what AXFR,
- * diffs, ZONEMD and IXFR apply walk over. A value on the stack; the zone
- * must outlive it. */
+ * canonical order, RRsets by type, RRs by canonical rdata), each RR with
+ * its own TTL (RRSIGs too, see above): what AXFR, diffs, ZONEMD, IXFR
+ * apply and the stored copy walk over. A value on the stack; the zone must
+ * outlive it. */
 struct ans_zone_cursor {
 	const struct ans_zone *z;
 	size_t node;
-	uint16_t rrset;
-	uint16_t rr;
-	const uint8_t *p;
+	uint16_t rrset;          /* index of the RRset being walked + 1, 0: none */
+	struct ans_rrset_walk w;
 };
 
 void ans_zone_cursor_init(struct ans_zone_cursor *it, const struct ans_zone *z);

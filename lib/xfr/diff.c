@@ -15,6 +15,40 @@
 #include "lib/xfr/diff.h"
 #include "lib/xfr/xfr_priv.h"
 
+void ans_rrset_walk_init(struct ans_rrset_walk *w, const struct ans_node *n,
+			 const struct ans_rrset *rs)
+{
+	*w = (struct ans_rrset_walk){ .rs = rs, .p = rs->rdata, .left = rs->count };
+	/* The builder keeps one RRset per covered type after the node's
+	 * rrsets[], slices of the RRSIG RRset's rdata in the same order
+	 * (lib/zone/zone.c, group_sigs): their counts add up to its count. */
+	if (rs->type == ANS_TYPE_RRSIG) {
+		w->grp = n->rrsets + n->rrset_count;
+		w->grp_left = w->grp->count;
+	}
+}
+
+bool ans_rrset_walk_next(struct ans_rrset_walk *w, struct ans_xfr_rr *rr)
+{
+	if (w->left == 0)
+		return false;
+	/* Stepping to the next group only when an RR is read from it keeps
+	 * the walk from looking past the node's last group. */
+	if (w->grp && w->grp_left == 0) {
+		w->grp++;
+		w->grp_left = w->grp->count;
+	}
+	rr->type = w->rs->type;
+	rr->ttl = w->grp ? w->grp->ttl : w->rs->ttl;
+	rr->rdlen = ans_get_u16(w->p);
+	rr->rdata = w->p + 2;
+	w->p += 2 + rr->rdlen;
+	w->left--;
+	if (w->grp)
+		w->grp_left--;
+	return true;
+}
+
 void ans_zone_cursor_init(struct ans_zone_cursor *it, const struct ans_zone *z)
 {
 	memset(it, 0, sizeof(*it));
@@ -26,28 +60,16 @@ bool ans_zone_cursor_next(struct ans_zone_cursor *it, struct ans_xfr_rr *rr)
 	const struct ans_zone *z = it->z;
 	while (it->node < z->node_count) {
 		const struct ans_node *n = &z->nodes[it->node];
-		if (it->rrset >= n->rrset_count) {
-			it->node++;
-			it->rrset = 0;
-			it->rr = 0;
+		if (it->rrset > 0 && ans_rrset_walk_next(&it->w, rr)) {
+			rr->owner = n->owner;
+			return true;
+		}
+		if (it->rrset < n->rrset_count) {
+			ans_rrset_walk_init(&it->w, n, &n->rrsets[it->rrset++]);
 			continue;
 		}
-		const struct ans_rrset *rs = &n->rrsets[it->rrset];
-		if (it->rr == 0)
-			it->p = rs->rdata;
-		if (it->rr >= rs->count) {
-			it->rrset++;
-			it->rr = 0;
-			continue;
-		}
-		rr->owner = n->owner;
-		rr->type = rs->type;
-		rr->ttl = rs->ttl;
-		rr->rdlen = ans_get_u16(it->p);
-		rr->rdata = it->p + 2;
-		it->p += 2 + rr->rdlen;
-		it->rr++;
-		return true;
+		it->node++;
+		it->rrset = 0;
 	}
 	return false;
 }
@@ -90,11 +112,10 @@ static int add_rrset(struct ans_changeset *cs, enum ans_cs_part part,
 {
 	if (rs->type == ANS_TYPE_SOA && (n->flags & ANS_NODE_APEX))
 		return ANS_OK;
-	const uint8_t *p = rs->rdata;
-	for (uint16_t i = 0; i < rs->count; i++) {
-		struct ans_xfr_rr rr = { .owner = n->owner, .type = rs->type, .ttl = rs->ttl,
-					 .rdlen = ans_get_u16(p), .rdata = p + 2 };
-		p += 2 + rr.rdlen;
+	struct ans_rrset_walk w;
+	struct ans_xfr_rr rr = { .owner = n->owner };
+	ans_rrset_walk_init(&w, n, rs);
+	while (ans_rrset_walk_next(&w, &rr)) {
 		int rc = ans_changeset_add(cs, part, &rr);
 		if (rc)
 			return rc;
@@ -113,43 +134,33 @@ static int add_node(struct ans_changeset *cs, enum ans_cs_part part,
 	return ANS_OK;
 }
 
-/* Merge of two RRsets with the same owner, type and TTL. */
-static int diff_rrs(struct ans_changeset *cs, const struct ans_node *n,
-		    const struct ans_rrset *a, const struct ans_rrset *b)
+/* Merge of two RRsets with the same owner and type, RR by RR. An RR in
+ * both with another TTL is removed and added again: the receiver must end
+ * with the new TTL. Every RR of an RRset has one TTL (RFC 2181 §5.2), so a
+ * TTL change replaces the whole RRset, except for RRSIGs, whose records
+ * keep the TTLs of the RRsets they cover (RFC 4034 §3): a changed A TTL
+ * replaces the A's signatures, not the NSEC's. */
+static int diff_rrs(struct ans_changeset *cs, const struct ans_node *na,
+		    const struct ans_rrset *a, const struct ans_node *nb,
+		    const struct ans_rrset *b)
 {
-	const uint8_t *pa = a->rdata, *pb = b->rdata;
-	uint16_t ia = 0, ib = 0;
+	struct ans_rrset_walk wa, wb;
+	struct ans_xfr_rr ra = { .owner = na->owner }, rb = { .owner = nb->owner };
+	ans_rrset_walk_init(&wa, na, a);
+	ans_rrset_walk_init(&wb, nb, b);
+	bool has_a = ans_rrset_walk_next(&wa, &ra), has_b = ans_rrset_walk_next(&wb, &rb);
 	int rc = ANS_OK;
-	while (rc == ANS_OK && (ia < a->count || ib < b->count)) {
-		struct ans_xfr_rr ra = { n->owner, a->type, 0, a->ttl, NULL };
-		struct ans_xfr_rr rb = { n->owner, b->type, 0, b->ttl, NULL };
-		int c;
-		if (ia < a->count) {
-			ra.rdlen = ans_get_u16(pa);
-			ra.rdata = pa + 2;
-		}
-		if (ib < b->count) {
-			rb.rdlen = ans_get_u16(pb);
-			rb.rdata = pb + 2;
-		}
-		if (ia == a->count)
-			c = 1;
-		else if (ib == b->count)
-			c = -1;
-		else
-			c = ans_rdata_cmp(a->type, ra.rdata, ra.rdlen, rb.rdata, rb.rdlen);
-		if (c <= 0) {
-			pa += 2 + ra.rdlen;
-			ia++;
-		}
-		if (c >= 0) {
-			pb += 2 + rb.rdlen;
-			ib++;
-		}
-		if (c < 0)
+	while (rc == ANS_OK && (has_a || has_b)) {
+		int c = !has_a ? 1 : !has_b ? -1 :
+			ans_rdata_cmp(a->type, ra.rdata, ra.rdlen, rb.rdata, rb.rdlen);
+		if (c < 0 || (c == 0 && ra.ttl != rb.ttl))
 			rc = ans_changeset_add(cs, ANS_CS_REMOVE, &ra);
-		else if (c > 0)
+		if (rc == ANS_OK && (c > 0 || (c == 0 && ra.ttl != rb.ttl)))
 			rc = ans_changeset_add(cs, ANS_CS_ADD, &rb);
+		if (c <= 0)
+			has_a = ans_rrset_walk_next(&wa, &ra);
+		if (c >= 0)
+			has_b = ans_rrset_walk_next(&wb, &rb);
 	}
 	return rc;
 }
@@ -160,12 +171,7 @@ static int diff_rrset(struct ans_changeset *cs, const struct ans_node *na,
 {
 	if (a->type == ANS_TYPE_SOA && (na->flags & ANS_NODE_APEX))
 		return ANS_OK;
-	if (a->ttl == b->ttl)
-		return diff_rrs(cs, na, a, b);
-	/* A TTL change replaces the whole RRset: RRs of one RRset share one TTL
-	 * (RFC 2181 §5.2), and the receiver must end with the new one. */
-	int rc = add_rrset(cs, ANS_CS_REMOVE, na, a);
-	return rc ? rc : add_rrset(cs, ANS_CS_ADD, nb, b);
+	return diff_rrs(cs, na, a, nb, b);
 }
 
 static int diff_node(struct ans_changeset *cs, const struct ans_node *a,
