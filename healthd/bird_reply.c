@@ -80,6 +80,12 @@ bool hd_bird_ok(int code, bool enable)
 	return enable ? code == 10 || code == 11 : code == 8 || code == 9;
 }
 
+static bool symbol_char(char c)
+{
+	return (c >= 'a' && c <= 'z') || (c >= 'A' && c <= 'Z') || (c >= '0' && c <= '9') ||
+	       c == '_' || c == '.';
+}
+
 static bool is_code(const char *line, size_t len, int code, bool *cont)
 {
 	if (len >= 1 && line[0] == ' ')
@@ -102,9 +108,12 @@ size_t hd_bird_proto_names(const char *buf, size_t len, char (*names)[HD_TEXT_MA
 			continue;
 		size_t skip = line[0] == ' ' ? 1 : 5;
 		size_t w = 0;
-		while (skip + w < llen && line[skip + w] != ' ' && line[skip + w] != '\t')
+		while (skip + w < llen && symbol_char(line[skip + w]))
 			w++;
-		if (w == 0 || w >= HD_TEXT_MAX)
+		/* A name is a BIRD symbol, followed by a blank or the end of line:
+		 * anything else is not a protocol name we would send back. */
+		bool end = skip + w == llen || line[skip + w] == ' ' || line[skip + w] == '\t';
+		if (w == 0 || w >= HD_TEXT_MAX || !end)
 			continue;
 		memcpy(names[n], line + skip, w);
 		names[n++][w] = '\0';

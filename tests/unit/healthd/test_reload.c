@@ -208,6 +208,10 @@ static void test_bird_proto_names(void **state)
 	assert_int_equal(hd_bird_proto_names(reply, sizeof(reply) - 1, names, 1), 1);
 	static const char none[] = "2002-Name Proto\n0000 \n";
 	assert_int_equal(hd_bird_proto_names(none, sizeof(none) - 1, names, 4), 0);
+	/* Untrusted bytes: only BIRD symbols followed by a blank are names. */
+	static const char odd[] = "1002-a\0b Static\n x\"y Static\n good\n 1002-no\n0000 \n";
+	assert_int_equal(hd_bird_proto_names(odd, sizeof(odd) - 1, names, 4), 1);
+	assert_string_equal(names[0], "good");
 }
 
 int main(void)
