@@ -38,11 +38,10 @@ static bool rdata_compresses(uint16_t type)
  * for them, since it is the first full match recorded: had an earlier one
  * existed, the first owner would itself be a bare pointer, which is then
  * returned as is. */
-/* Exact bytes, as the compressor matches. */
+/* Letter case aside, as the compressor matches (lib/name/compr.c). */
 static bool owner_is_target(const uint8_t *owner, const uint8_t *target)
 {
-	size_t len = ans_name_len(target);
-	return memcmp(owner, target, len) == 0;
+	return ans_name_equal(owner, target);
 }
 
 static uint16_t put_first_owner(struct resp *r, const uint8_t *owner)
@@ -223,12 +222,29 @@ bool resp_put_required(struct resp *r, int sec, const uint8_t *owner,
 	return resp_put_required_ttl(r, sec, owner, rs, rs->ttl);
 }
 
-/* True when the question's name ends in the apex's exact bytes; *adj is
- * then its label next to the apex (NULL when it is the apex itself). */
+/* n bytes of names equal letter case aside (the compressor's rule): the
+ * exact compare first, the fold only for a 0x20-randomised question. */
+static bool bytes_same(const uint8_t *a, const uint8_t *b, size_t n)
+{
+	if (memcmp(a, b, n) == 0)
+		return true;
+	for (size_t i = 0; i < n; i++) {
+		uint8_t x = a[i], y = b[i];
+		x = (uint8_t)(x + (((unsigned)(x - 'A') < 26u) << 5));
+		y = (uint8_t)(y + (((unsigned)(y - 'A') < 26u) << 5));
+		if (x != y)
+			return false;
+	}
+	return true;
+}
+
+/* True when the question's name ends in the apex, letter case aside (the
+ * compressor points at those bytes whatever their case); *adj is then its
+ * label next to the apex (NULL when it is the apex itself). */
 static bool qname_apex_split(const uint8_t *qname, size_t qlen, const uint8_t *apex,
 			     size_t apex_len, const uint8_t **adj)
 {
-	if (qlen < apex_len || memcmp(qname + qlen - apex_len, apex, apex_len) != 0)
+	if (qlen < apex_len || !bytes_same(qname + qlen - apex_len, apex, apex_len))
 		return false;
 	size_t cut = qlen - apex_len, p = 0;
 	*adj = NULL;
@@ -241,14 +257,17 @@ static bool qname_apex_split(const uint8_t *qname, size_t qlen, const uint8_t *a
 
 static bool label_eq(const uint8_t *a, const uint8_t *b)
 {
-	return a && a[0] == b[0] && memcmp(a + 1, b + 1, a[0]) == 0;
+	return a && a[0] == b[0] && bytes_same(a + 1, b + 1, a[0]);
 }
 
 /* The negative SOA from the zone's ready record when nothing but the
  * question is in the compression table: the compressor would point the
  * owner, MNAME and RNAME at the apex bytes ending the question name (their
  * longest common suffix with it, the labels next to the apex differing),
- * and record MNAME and RNAME. Same bytes; false when it does not apply. */
+ * and record MNAME and RNAME. Same bytes; false when it does not apply.
+ * The zone builds the record when MNAME's and RNAME's labels next to the
+ * apex differ in bytes; they must differ letter case aside too, or the
+ * compressor would point RNAME into MNAME. */
 static bool put_soa_fast(struct resp *r, const struct ans_zone *z)
 {
 	const struct ans_zone_soa_wire *t = ans_zone_soa_wire(z);
@@ -257,7 +276,8 @@ static bool put_soa_fast(struct resp *r, const struct ans_zone *z)
 	size_t apex_len = ans_name_len(z->apex);
 	const uint8_t *adj;
 	if (!qname_apex_split(r->qname, r->qname_len, z->apex, apex_len, &adj) ||
-	    label_eq(adj, t->mname_label) || label_eq(adj, t->rname_label))
+	    label_eq(adj, t->mname_label) || label_eq(adj, t->rname_label) ||
+	    label_eq(t->mname_label, t->rname_label))
 		return false;
 	size_t at = r->w.pos;
 	if (r->w.err || t->len > r->w.len - at)
@@ -304,8 +324,8 @@ static bool label_in(const uint8_t *label, const uint8_t *list, unsigned n)
 
 /* A referral from the cut's ready block (ans_rrset_referral, built by
  * lib/zone/zone_referral.c the way this file writes one) when nothing but
- * the question is in the message and the question ends in the cut's exact
- * bytes: every pointer moves by the question's extra length. Same bytes as
+ * the question is in the message and the question ends in the cut (letter
+ * case aside): every pointer moves by the question's extra length. Same bytes as
  * resp_put_required + resp_put_additional; false when it does not apply
  * (other names written, case or labels that give the compressor another
  * match, no room: the slow way then truncates as it should). */

@@ -10,10 +10,13 @@
  * a recorded "www.example.com" (written as "www" + pointer to "example.com"
  * in the question) also offers "example.com" and "com".
  *
- * Matching is case-sensitive (exact bytes): the contract says a name is
- * written in the letter case given, so "Example.COM" from a 0x20-randomised
- * question (draft-vixie-dnsext-dns0x20) is not reused for the zone's
- * "example.com"; resolvers that check the question case still see it intact.
+ * Matching ignores the case of ASCII letters (names compare so, RFC 4343
+ * §2; Knot, BIND and NSD compress so): the zone's "ns1.example.com" may point at the
+ * "Example.COM" of a 0x20-randomised question (draft-vixie-dnsext-dns0x20).
+ * Names are compared, never rewritten: the question keeps the case it was
+ * sent with (the resolver checks it), and a name written inline keeps its
+ * own. Exact-match labels cost what they did (a word compare); labels that
+ * differ only in bit 0x20 get a byte check, rare outside 0x20 queries.
  *
  * Only offsets below 0x4000 fit in a pointer. Names written past that are
  * not recorded and no pointer aims there.
@@ -71,24 +74,57 @@ static inline uint32_t ld32(const uint8_t *p)
 	return v;
 }
 
-/* Two labels (length byte first) byte for byte, reading only inside them:
- * whole words, an overlapping last word, or two overlapping halves, as
- * name_fast.c hashes them. A memcmp() call per label cost more than the
- * compare itself (labels are a few bytes); a byte loop cost more still. */
+/* Bit 0x20 of every byte: the only bit by which two cases of a letter
+ * differ. */
+#define CASE_BITS 0x2020202020202020ull
+
+/* Labels of the same length whose bytes differ at most in bit 0x20: the
+ * same when each differing byte is a letter (RFC 4343 §3: only A-Z/a-z
+ * fold; 0x40 '@' and 0x60 '`', 0x5B '[' and 0x7B '{' do not). Out of line:
+ * reached only by labels that really differ in case. */
+static __attribute__((noinline)) bool label_same_folded(const uint8_t *a,
+							const uint8_t *b)
+{
+	for (unsigned i = 1; i <= a[0]; i++) {
+		if (a[i] == b[i])
+			continue;
+		uint8_t lower = a[i] | 0x20;
+		if ((a[i] ^ b[i]) != 0x20 || lower < 'a' || lower > 'z')
+			return false;
+	}
+	return true;
+}
+
+/* Two labels (length byte first), letter case ignored, reading only inside
+ * them: whole words, an overlapping last word, or two overlapping halves,
+ * as name_fast.c hashes them. A memcmp() call per label cost more than the
+ * compare itself (labels are a few bytes); a byte loop cost more still.
+ * The XOR of the words is 0 for equal bytes; any bit but 0x20 set is a
+ * difference no case can explain, so most labels that differ are refused
+ * as fast as before. */
 static inline bool label_same(const uint8_t *a, const uint8_t *b)
 {
 	if (a[0] != b[0])
 		return false;
 	size_t n = (size_t)a[0] + 1;
+	uint64_t d;
 	if (n >= 8) {
-		for (size_t i = 0; i + 8 < n; i += 8)
-			if (ld64(a + i) != ld64(b + i))
+		d = 0;
+		for (size_t i = 0; i + 8 < n; i += 8) {
+			uint64_t x = ld64(a + i) ^ ld64(b + i);
+			if (x & ~CASE_BITS)
 				return false;
-		return ld64(a + n - 8) == ld64(b + n - 8);
+			d |= x;
+		}
+		d |= ld64(a + n - 8) ^ ld64(b + n - 8);
+	} else if (n >= 4) {
+		d = (ld32(a) ^ ld32(b)) | (ld32(a + n - 4) ^ ld32(b + n - 4));
+	} else {
+		d = (uint64_t)(a[n / 2] ^ b[n / 2]) | (a[n - 1] ^ b[n - 1]);
 	}
-	if (n >= 4)
-		return ld32(a) == ld32(b) && ld32(a + n - 4) == ld32(b + n - 4);
-	return a[n / 2] == b[n / 2] && a[n - 1] == b[n - 1];
+	if (!d)
+		return true;
+	return !(d & ~CASE_BITS) && label_same_folded(a, b);
 }
 
 struct match {

@@ -20,7 +20,9 @@
  * bytes written there (following our own backward pointers) with the
  * suffix. So a tag collision, or a slot left behind when the caller drops a
  * record by moving the cursor back, costs a comparison, not a wrong name.
- * Matching is by exact bytes, as in compr.c (0x20-randomised case kept).
+ * Matching ignores the case of ASCII letters, as in compr.c: suffixes are
+ * hashed lowercased and compared letter case aside, while the bytes on the
+ * wire keep the case they were written with (the question's included).
  *
  * Only offsets below 0x4000 fit in a pointer; past that nothing is
  * recorded. The table is filled to 3/4 at most, then stops recording (a
@@ -42,12 +44,31 @@ void ans_compr_map_init(struct ans_compr_map *m, const uint8_t *msg)
 	memset(m->slot, 0, sizeof(m->slot));
 }
 
-/* FNV-1a over the label, length byte included (so "a.bc" != "ab.c"). */
+/* A byte with an ASCII capital lowercased (RFC 4343 §3: only A-Z fold). */
+static inline uint8_t fold(uint8_t c)
+{
+	return (uint8_t)(c + (((unsigned)(c - 'A') < 26u) << 5));
+}
+
+/* FNV-1a over the lowercased label, length byte included (so "a.bc" !=
+ * "ab.c"): names differing only in case share a slot chain. */
 static uint64_t mix_label(uint64_t h, const uint8_t *label)
 {
 	for (unsigned i = 0; i <= label[0]; i++)
-		h = (h ^ label[i]) * 0x100000001b3ull;
+		h = (h ^ fold(label[i])) * 0x100000001b3ull;
 	return h;
+}
+
+/* n bytes equal letter case aside; the exact compare first (zone data is
+ * mostly of one case). */
+static bool bytes_same(const uint8_t *a, const uint8_t *b, size_t n)
+{
+	if (memcmp(a, b, n) == 0)
+		return true;
+	for (size_t i = 0; i < n; i++)
+		if (fold(a[i]) != fold(b[i]))
+			return false;
+	return true;
 }
 
 /* FNV's low bits are weak: fold and multiply before taking index and tag. */
@@ -67,7 +88,8 @@ static uint32_t slot_tag(uint64_t f)
 }
 
 /* True when the name written at p (before `end`, pointers followed
- * backwards only) has exactly the labels of the uncompressed suffix s. */
+ * backwards only) has the labels of the uncompressed suffix s, letter case
+ * aside. */
 static bool written_equal(const uint8_t *msg, size_t p, size_t end, const uint8_t *s)
 {
 	unsigned jumps = 0;
@@ -89,7 +111,7 @@ static bool written_equal(const uint8_t *msg, size_t p, size_t end, const uint8_
 			return false;
 		if (!len)
 			return true;
-		if (p + 1u + len > end || memcmp(msg + p + 1, s + 1, len) != 0)
+		if (p + 1u + len > end || !bytes_same(msg + p + 1, s + 1, len))
 			return false;
 		p += len + 1u;
 		s += len + 1u;

@@ -126,7 +126,9 @@ void ans_compr_init(struct ans_compr *c, const uint8_t *msg);
 
 /* Writes `name` at the cursor, compressed against the names in `c` when `c`
  * is not NULL, and records its position for later names (only offsets below
- * 0x4000 can be targets). The name's letter case is written as given.
+ * 0x4000 can be targets). Suffixes match whatever their ASCII letter case
+ * (as Knot, BIND and NSD compress): the labels written inline keep the case
+ * given, a pointer stands for the suffix in the case it was written with.
  * Errors are those of the cursor (ANS_ESPACE), also returned. */
 int ans_name_write(struct ans_wire *w, const uint8_t *name, struct ans_compr *c);
 
@@ -135,7 +137,8 @@ int ans_name_write(struct ans_wire *w, const uint8_t *name, struct ans_compr *c)
  * every suffix written so far to its message offset, so each name costs a
  * few probes however many names the message holds. Added for issue 6;
  * about 16 KiB, meant for the transfer's stack or state, one per message.
- * Same rules as ans_name_write(): exact bytes, only offsets below 0x4000.
+ * Same rules as ans_name_write(): letter case ignored in matching, only
+ * offsets below 0x4000.
  */
 #define ANS_COMPR_MAP_SLOTS 4096
 

@@ -556,8 +556,8 @@ static const uint8_t compr_expected[] =
 	"\003ftp\300\035"                 /* 40: -> mail at 29 */
 	"\003org\000"                     /* 46 */
 	"\000"                            /* 51 */
-	"\007EXAMPLE\300\030"             /* 52: case differs, -> com */
-	"\300\014";                       /* 62: -> www at 12 */
+	"\300\020"                        /* 52: case aside, -> example */
+	"\300\014";                       /* 54: -> www at 12 */
 
 static void test_compression_bytes(void **state)
 {
@@ -576,16 +576,56 @@ static void test_compression_bytes(void **state)
 	assert_int_equal(w.pos - 12, sizeof(compr_expected) - 1);
 	assert_memory_equal(msg + 12, compr_expected, sizeof(compr_expected) - 1);
 
-	/* Parsed back, every name is the one written, letter case included. */
+	/* Parsed back, every name is the one written (letter case aside:
+	 * "EXAMPLE.com" is now the pointer to "example.com"). */
 	for (size_t i = 0; i < n; i++) {
 		uint8_t want[ANS_NAME_MAX], got[ANS_NAME_MAX];
 		size_t wl, gl, pos = starts[i];
 		from_text_ok(compr_names[i], NULL, want, &wl);
 		assert_int_equal(ans_name_parse(msg, w.pos, &pos, got, &gl), ANS_OK);
 		assert_int_equal(gl, wl);
-		assert_memory_equal(got, want, wl);
+		assert_true(ans_name_equal(got, want));
 		assert_int_equal(pos, i + 1 < n ? starts[i + 1] : w.pos);
 	}
+}
+
+/* A 0x20-randomised question first (as in every response): later names
+ * point into it whatever their case, the question's bytes stay as sent, and
+ * labels inline keep their own case. Bytes that differ by 0x20 but are not
+ * letters ('@'/'`', '['/'{', '^'/'~') are different labels (RFC 4343 §3). */
+static const char *const compr_case_names[] = {
+	"wWw.ExAmple.COM.", "ns1.example.com.", "NS1.EXAMPLE.com.", "example.COM.",
+	"WWW.EXAMPLE.COM.", "Mail.eXample.Com.", "a@b.example.com.", "a`b.example.com.",
+	"x[.com.", "x{.com.", "X^.COM.", "x~.com.",
+};
+
+static const uint8_t compr_case_expected[] =
+	"\003wWw\007ExAmple\003COM\000"   /* 12: the question, as sent */
+	"\003ns1\300\020"                  /* 29: -> ExAmple at 16 */
+	"\300\035"                         /* 35: -> ns1 at 29 */
+	"\300\020"                         /* 37 */
+	"\300\014"                         /* 39: -> wWw at 12 */
+	"\004Mail\300\020"                 /* 41 */
+	"\003a@b\300\020"                  /* 48 */
+	"\003a`b\300\020"                  /* 54: not "a@b" */
+	"\002x[\300\030"                   /* 60: -> COM at 24 */
+	"\002x{\300\030"                   /* 65: not "x[" */
+	"\002X^\300\030"                   /* 70 */
+	"\002x~\300\030";                  /* 75: not "X^" */
+
+static void test_compression_case(void **state)
+{
+	(void)state;
+	uint8_t msg[512] = { 0 };
+	struct ans_wire w = ans_wire_init(msg, sizeof(msg));
+	struct ans_compr c;
+	ans_compr_init(&c, msg);
+	w.pos = 12;
+	size_t n = sizeof(compr_case_names) / sizeof(compr_case_names[0]);
+	for (size_t i = 0; i < n; i++)
+		write_text(&w, compr_case_names[i], &c);
+	assert_int_equal(w.pos - 12, sizeof(compr_case_expected) - 1);
+	assert_memory_equal(msg + 12, compr_case_expected, sizeof(compr_case_expected) - 1);
 }
 
 static void test_compression_none(void **state)
@@ -703,6 +743,44 @@ static void test_compression_label_bytes(void **state)
 	}
 }
 
+/* test_compression_label_bytes for letter case: for every label length and
+ * every byte, a label whose letter there is in the other case is reused
+ * (the pointer aims at the first name), and one whose non-letter byte
+ * differs in bit 0x20 only ('@' and '`') is not. */
+static void test_compression_label_case(void **state)
+{
+	(void)state;
+	for (unsigned len = 1; len <= ANS_LABEL_MAX; len++) {
+		for (unsigned at = 1; at <= len; at++) {
+			for (int letter = 0; letter < 2; letter++) {
+				uint8_t msg[256] = { 0 }, name[80];
+				name[0] = (uint8_t)len;
+				for (unsigned i = 1; i <= len; i++)
+					name[i] = (uint8_t)('a' + i % 26);
+				if (!letter)
+					name[at] = '@';
+				memcpy(name + len + 1, "\3com", 5);
+				name[len + 6] = 0;
+				struct ans_wire w = ans_wire_init(msg, sizeof(msg));
+				struct ans_compr c;
+				ans_compr_init(&c, msg);
+				w.pos = 12;
+				assert_int_equal(ans_name_write(&w, name, &c), ANS_OK);
+				size_t second = w.pos;
+				name[at] ^= 0x20;
+				assert_int_equal(ans_name_write(&w, name, &c), ANS_OK);
+				if (letter) {
+					assert_int_equal(w.pos - second, 2);
+					assert_memory_equal(msg + second, "\300\014", 2);
+				} else {
+					assert_int_equal(w.pos - second, len + 3);
+					assert_int_equal(msg[second + at], '`');
+				}
+			}
+		}
+	}
+}
+
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
@@ -726,6 +804,8 @@ int main(void)
 		cmocka_unit_test(test_compression_space),
 		cmocka_unit_test(test_compression_table_full),
 		cmocka_unit_test(test_compression_label_bytes),
+		cmocka_unit_test(test_compression_case),
+		cmocka_unit_test(test_compression_label_case),
 	};
 	return cmocka_run_group_tests(tests, NULL, NULL);
 }
