@@ -111,8 +111,9 @@ def render(run):
            "- date: %s; run took %.0f s" % (m["date"], run.elapsed_s),
            "- machine: %d CPUs (`nproc`), %s, Linux %s; shared with other work" % (
                m["nproc"], m["cpu"], m["kernel"]),
-           "- layout: dnsperf and the bench on CPU 0, the server on CPU 1 (taskset), "
-           "one worker each",
+           "- layout: dnsperf and the bench on CPU 0, the server on CPU 1 (taskset, and "
+           "every thread put back on CPU 1 once it answers: Knot pins its UDP worker "
+           "to CPU 0 itself), one worker each",
            "- small zone: %d owner names, %d records; big zone: %d records" % (
                run.data["small"]["owner_names"], run.data["small"]["records"],
                run.data["big"]["records"]),
