@@ -291,6 +291,9 @@ def main():
     os.sched_setaffinity(0, {int(measure.LOAD_CPU)})
     WORK.mkdir(parents=True, exist_ok=True)
     run = Run(prof, names, out)
+    # Before measuring: in a shared tree build/anynsd may be rebuilt meanwhile, and
+    # the results must name the binary that was measured.
+    run.versions = versions(names)
     run.profile = "quick" if a.quick else "full"
     print("bench (%s): generating zones in %s" % (run.profile, WORK), flush=True)
     small, ms, big, mb = prepare_data(prof)
@@ -311,7 +314,6 @@ def main():
         bench_server(run, cls, run_dir, small, big, mb, origin)
     run.elapsed_s = time.monotonic() - run.t0
     run.machine = machine()
-    run.versions = versions(names)
     text = report.render(run)
     print(report.table_text(run), flush=True)
     out.parent.mkdir(parents=True, exist_ok=True)
