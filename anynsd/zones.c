@@ -33,6 +33,7 @@
  */
 #include "anynsd/zones.h"
 
+#include <malloc.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -69,6 +70,8 @@ struct zone_slot {
 					* secondary has no copy: SERVFAIL */
 	bool expired;                /* answer SERVFAIL */
 	bool changed;                /* serial changed in this publication */
+	bool needs_settle;           /* stored-copy work left (zonefile_settle) */
+	bool defer_report;           /* report `changed` once settled */
 };
 
 struct zone_hold {
@@ -89,6 +92,9 @@ struct zones {
 	size_t count;
 	struct ans_zoneset *published;   /* RCU-protected */
 	const char *conf_path;           /* for messages */
+	pthread_t settler;               /* settles the start-up zones */
+	bool has_settler;
+	bool is_stopping;                /* under pub_lock: settler, stop */
 };
 
 int zones_new(struct zones **out, const struct conf *conf)
@@ -222,16 +228,33 @@ static void journal_resume(struct zones *z, struct zone_slot *s, struct ans_zone
 	free(cs);
 }
 
+static struct zonefile_limits limits_of(const struct zone_slot *s)
+{
+	return (struct zonefile_limits){ (size_t)s->cz->journal_max_entries,
+					 (size_t)s->cz->journal_max_size };
+}
+
 /* A primary at start-up: the stored journal, continued by what changed in
- * the file while anynsd was stopped (xfr/zonefile.c); may serve the stored
- * copy instead of the file when the file's serial did not increase. */
+ * the file while anynsd was stopped (xfr/zonefile.c). Only the stored
+ * copy's serial is read here; the file's zone is served first and the
+ * copy compared and written later (settle_one), unless the file's serial
+ * went back: then the stored copy may be served instead, decided now. */
 static void primary_resume(struct zones *z, struct zone_slot *s)
 {
 	if (!z->store)
 		return;
-	struct zonefile_limits lim = { (size_t)s->cz->journal_max_entries,
-				       (size_t)s->cz->journal_max_size };
-	zonefile_resume(z->store, s->cz->domain.text, &lim, &s->next, &s->next_chain);
+	const char *name = s->cz->domain.text;
+	enum zonefile_start how = zonefile_start(z->store, name, s->next, &s->next_chain);
+	if (how == ZONEFILE_RESUME_NOW) {
+		struct zonefile_limits lim = limits_of(s);
+		zonefile_resume(z->store, name, &lim, &s->next, &s->next_chain);
+	} else {
+		s->needs_settle = true;
+		/* NOTIFY only once the file's difference is journaled, so the
+		 * secondaries it brings get IXFR (Knot also journals the
+		 * difference before it serves and notifies). */
+		s->defer_report = how == ZONEFILE_SETTLE_JOURNAL;
+	}
 	s->has_next_chain = s->next_chain != NULL;
 }
 
@@ -470,19 +493,90 @@ static void report_changes(struct zones *z)
 {
 	for (size_t i = 0; i < z->count; i++) {
 		struct zone_slot *s = &z->slots[i];
+		if (s->defer_report)
+			continue;
 		if (s->changed && z->on_change)
 			z->on_change(z->on_change_ctx, i, s->zone->serial);
 		s->changed = false;
 	}
 }
 
+/* Under pub_lock: the stored-copy work of a served primary (zonefile_settle):
+ * a new journal and, when the file changed under an unchanged serial, the
+ * stored copy are published; a deferred change is reported. */
+static void settle_one(struct zones *z, struct zone_slot *s)
+{
+	struct zonefile_limits lim = limits_of(s);
+	struct jchain *chain = NULL;
+	struct ans_zone *stored = NULL;
+	s->needs_settle = false;
+	s->defer_report = false;
+	if (s->zone)
+		zonefile_settle(z->store, s->cz->domain.text, &lim, s->zone, &chain, &stored);
+	if (chain || stored) {
+		s->next = stored;
+		s->next_key = s->key;   /* the file is unchanged: reloads skip it */
+		s->next_chain = chain;
+		s->has_next_chain = true;
+		publish(z);
+	}
+	report_changes(z);
+}
+
+/* The settler thread: one zone at a time under pub_lock, so a reload or a
+ * transfer's publication waits for at most one zone's comparison. */
+static void *settler_main(void *arg)
+{
+	struct zones *z = arg;
+	for (size_t i = 0; i < z->count; i++) {
+		pthread_mutex_lock(&z->pub_lock);
+		if (z->slots[i].needs_settle && !z->is_stopping)
+			settle_one(z, &z->slots[i]);
+		pthread_mutex_unlock(&z->pub_lock);
+	}
+	/* The stored copies decoded for the comparisons are freed: give
+	 * their pages back, so the resident size after start-up is that
+	 * of the served zones. */
+	malloc_trim(0);
+	return NULL;
+}
+
+/* Under pub_lock: what the settler has not reached yet, done now (a reload
+ * must diff against a zone whose stopped-time change is journaled). */
+static void settle_now(struct zones *z)
+{
+	for (size_t i = 0; i < z->count; i++)
+		if (z->slots[i].needs_settle)
+			settle_one(z, &z->slots[i]);
+}
+
+/* Under pub_lock, after a publication: the start-up load hands the
+ * stored-copy work to the settler thread; a zone loaded for the first
+ * time later (it failed at start) is settled at once. */
+static void settle_pending(struct zones *z)
+{
+	bool pending = false;
+	for (size_t i = 0; i < z->count; i++)
+		pending |= z->slots[i].needs_settle;
+	if (!pending)
+		return;
+	if (!z->has_settler) {
+		z->has_settler = pthread_create(&z->settler, NULL, settler_main, z) == 0;
+		if (z->has_settler)
+			return;
+	}
+	settle_now(z);
+}
+
 size_t zones_load(struct zones *z)
 {
 	pthread_mutex_lock(&z->pub_lock);
+	settle_now(z);
 	size_t failed = load_changed(z);
 	if (publish(z) != ANS_OK)
 		failed = z->count;
 	report_changes(z);
+	settle_pending(z);
 	pthread_mutex_unlock(&z->pub_lock);
 	return failed;
 }
@@ -490,12 +584,14 @@ size_t zones_load(struct zones *z)
 bool zones_load_one(struct zones *z, size_t idx)
 {
 	pthread_mutex_lock(&z->pub_lock);
+	settle_now(z);
 	struct zone_slot *s = &z->slots[idx];
 	s->next = NULL;
 	bool failed = !s->is_secondary && load_file_zone(z, s);
 	if (publish(z) != ANS_OK)
 		failed = true;
 	report_changes(z);
+	settle_pending(z);
 	pthread_mutex_unlock(&z->pub_lock);
 	return !failed;
 }
@@ -597,6 +693,11 @@ void zones_free(struct zones *z)
 {
 	if (!z)
 		return;
+	pthread_mutex_lock(&z->pub_lock);
+	z->is_stopping = true;
+	pthread_mutex_unlock(&z->pub_lock);
+	if (z->has_settler)
+		pthread_join(z->settler, NULL);
 	ans_zoneset_free(z->published);
 	for (size_t i = 0; i < z->count; i++) {
 		ans_zone_free(z->slots[i].zone);

@@ -401,6 +401,40 @@ int store_zone_load(struct store *s, const uint8_t *apex, struct ans_diag *diag,
 	return rc;
 }
 
+/* The serial of a stored zone entry without decoding it: the entry starts
+ * with a 20-byte header and soa_from (owner, type, TTL, rdlen, rdata), the
+ * serial 20 bytes before the end of the SOA rdata (changeset.c layout). */
+static int entry_serial(const uint8_t *apex, const MDB_val *v, uint32_t *serial)
+{
+	struct ans_wire w = ans_wire_init(v->mv_data, v->mv_size);
+	size_t alen = ans_name_len(apex);
+	ans_wire_skip(&w, 20);
+	size_t owner_at = w.pos;
+	ans_wire_skip(&w, alen);
+	uint16_t type = ans_wire_read_u16(&w);
+	ans_wire_skip(&w, 4);
+	uint16_t rdlen = ans_wire_read_u16(&w);
+	size_t rd_at = w.pos;
+	ans_wire_skip(&w, rdlen);
+	if (w.err || !ans_name_equal(w.base + owner_at, apex) || type != ANS_TYPE_SOA ||
+	    rdlen < 22)
+		return ANS_EMALF;
+	*serial = ans_get_u32(w.base + rd_at + rdlen - 20);
+	return ANS_OK;
+}
+
+int store_zone_serial(struct store *s, const uint8_t *apex, uint32_t *serial)
+{
+	MDB_txn *t;
+	if (mdb_txn_begin(s->env, NULL, MDB_RDONLY, &t))
+		return ANS_EIO;
+	MDB_val key = { ans_name_len(apex), (void *)apex }, val;
+	int m = mdb_get(t, s->zone, &key, &val);
+	int rc = m == MDB_NOTFOUND ? ANS_ENOENT : m ? ANS_EIO : entry_serial(apex, &val, serial);
+	mdb_txn_abort(t);
+	return rc;
+}
+
 int store_timers_put(struct store *s, const uint8_t *apex, const struct store_timers *tm)
 {
 	uint8_t v[TIMERS_LEN];

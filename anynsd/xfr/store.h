@@ -62,6 +62,11 @@ int store_zone_put(struct store *s, const struct ans_zone *z) ANS_WUR;
 int store_zone_load(struct store *s, const uint8_t *apex, struct ans_diag *diag,
 		    struct ans_zone **out) ANS_WUR;
 
+/* The serial of the stored zone, read from the entry's SOA without decoding
+ * the rest (microseconds for any size). Errors: ANS_ENOENT, ANS_EMALF,
+ * ANS_EIO. The full check is store_zone_load's. */
+int store_zone_serial(struct store *s, const uint8_t *apex, uint32_t *serial) ANS_WUR;
+
 int store_timers_put(struct store *s, const uint8_t *apex, const struct store_timers *t) ANS_WUR;
 /* Errors: ANS_ENOENT, ANS_EMALF. */
 int store_timers_load(struct store *s, const uint8_t *apex, struct store_timers *t) ANS_WUR;

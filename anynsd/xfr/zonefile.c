@@ -56,19 +56,19 @@ void zonefile_stored(struct store *st, const char *name, const struct ans_zone *
 /* The file is newer than the stored copy: one more journal entry. */
 static struct jchain *journal_file_change(struct store *st, const char *name,
 					  const struct zonefile_limits *lim,
-					  const struct ans_zone *stored,
+					  uint32_t stored_serial,
 					  const struct ans_zone *file, struct ans_changeset *cs)
 {
-	struct jchain *old = resume_chain(st, name, stored->apex, stored->serial), *nc = NULL;
+	struct jchain *old = resume_chain(st, name, file->apex, stored_serial), *nc = NULL;
 	uint32_t *drop = calloc((old ? old->n : 0) + 1, sizeof(*drop));
 	size_t ndrop = 0, removed = cs->removed.count, added = cs->added.count;
 	int rc = drop ? jchain_append(old, cs, lim->max_entries, lim->max_bytes, &nc, drop, &ndrop)
 		      : (ans_changeset_free(cs), ANS_ENOMEM);
 	if (rc == ANS_OK)
-		rc = store_journal_put(st, stored->apex, nc->cs[nc->n - 1], drop, ndrop);
+		rc = store_journal_put(st, file->apex, nc->cs[nc->n - 1], drop, ndrop);
 	if (rc == ANS_OK) {
 		log_info("zone %s, zone file changed while stopped, serial %u -> %u journaled "
-			 "(%zu removed, %zu added)", name, stored->serial, file->serial,
+			 "(%zu removed, %zu added)", name, stored_serial, file->serial,
 			 removed, added);
 		zonefile_stored(st, name, file);
 	} else {
@@ -111,8 +111,9 @@ void zonefile_resume(struct store *st, const char *name, const struct zonefile_l
 	}
 	bool same = cs->removed.count == 0 && cs->added.count == 0;
 	if (ans_serial_is_newer(file->serial, stored->serial)) {
-		*chain = journal_file_change(st, name, lim, stored, file, cs);
-		ans_zone_free(stored);
+		uint32_t stored_serial = stored->serial;
+		ans_zone_free(stored);   /* one snapshot less while journaling */
+		*chain = journal_file_change(st, name, lim, stored_serial, file, cs);
 		return;
 	}
 	ans_changeset_free(cs);
@@ -123,4 +124,56 @@ void zonefile_resume(struct store *st, const char *name, const struct zonefile_l
 	}
 	keep_stored(name, zone, stored);
 	*chain = resume_chain(st, name, stored->apex, stored->serial);
+}
+
+enum zonefile_start zonefile_start(struct store *st, const char *name,
+				   const struct ans_zone *file, struct jchain **chain)
+{
+	uint32_t stored;
+	*chain = NULL;
+	int rc = store_zone_serial(st, file->apex, &stored);
+	if (rc == ANS_OK && ans_serial_is_newer(file->serial, stored))
+		return ZONEFILE_SETTLE_JOURNAL;
+	if (rc != ANS_ENOENT && (rc != ANS_OK || stored != file->serial))
+		return ZONEFILE_RESUME_NOW;
+	*chain = resume_chain(st, name, file->apex, file->serial);
+	return ZONEFILE_SETTLE;
+}
+
+void zonefile_settle(struct store *st, const char *name, const struct zonefile_limits *lim,
+		     const struct ans_zone *served, struct jchain **chain,
+		     struct ans_zone **stored_out)
+{
+	struct ans_zone *stored = NULL;
+	struct ans_changeset *cs = NULL;
+	*chain = NULL;
+	*stored_out = NULL;
+	int rc = store_zone_load(st, served->apex, NULL, &stored);
+	if (rc == ANS_OK)
+		rc = ans_zone_diff(stored, served, &cs);
+	if (rc != ANS_OK) {
+		if (rc != ANS_ENOENT)
+			log_warning("zone %s, stored copy not usable (%s), replaced by the "
+				    "served zone", name, ans_strerror(rc));
+		ans_zone_free(stored);
+		zonefile_stored(st, name, served);
+		return;
+	}
+	uint32_t stored_serial = stored->serial;
+	bool same = cs->removed.count == 0 && cs->added.count == 0;
+	if (ans_serial_is_newer(served->serial, stored_serial)) {
+		ans_zone_free(stored);
+		*chain = journal_file_change(st, name, lim, stored_serial, served, cs);
+		return;
+	}
+	ans_changeset_free(cs);
+	if (same && served->serial == stored_serial) {
+		ans_zone_free(stored);
+		return;
+	}
+	log_error("zone %s, zone file changed but serial %u -> %u did not increase, "
+		  "serving the stored copy, serial %u (raise the serial to publish the file)",
+		  name, stored_serial, served->serial, stored_serial);
+	*chain = resume_chain(st, name, stored->apex, stored_serial);
+	*stored_out = stored;
 }

@@ -38,6 +38,34 @@ struct zonefile_limits {
 void zonefile_resume(struct store *st, const char *name, const struct zonefile_limits *lim,
 		     struct ans_zone **zone, struct jchain **chain);
 
+/*
+ * The same work split for a fast start (doc/transfers.md): zonefile_start
+ * only reads the stored copy's serial, so the file's zone is served at
+ * once; zonefile_settle, run later off the query path on the served zone,
+ * does the stored-copy decode, diff, journaling and copy write.
+ *
+ * zonefile_start says which: ZONEFILE_SETTLE (no stored copy, or one at the
+ * file's serial: *chain gets the stored journal ending there, NULL if none),
+ * ZONEFILE_SETTLE_JOURNAL (the file is newer: its difference will be
+ * journaled by settle; no chain until then, so IXFR gets AXFR) or
+ * ZONEFILE_RESUME_NOW (file serial older, or the copy unreadable: call
+ * zonefile_resume now, the policy decides what is served).
+ */
+enum zonefile_start { ZONEFILE_SETTLE, ZONEFILE_SETTLE_JOURNAL, ZONEFILE_RESUME_NOW };
+
+enum zonefile_start zonefile_start(struct store *st, const char *name,
+				   const struct ans_zone *file, struct jchain **chain);
+
+/* For a zone served after ZONEFILE_SETTLE(_JOURNAL): *chain gets a new
+ * journal to publish (the file's difference appended), or NULL to keep
+ * the served one; *stored_out gets the stored copy when it must replace the
+ * served zone (content changed under the same serial: the reload policy),
+ * or NULL. The stored copy is decoded beside `served` for the diff and
+ * freed before the journal and copy are written. Never fails. */
+void zonefile_settle(struct store *st, const char *name, const struct zonefile_limits *lim,
+		     const struct ans_zone *served, struct jchain **chain,
+		     struct ans_zone **stored_out);
+
 /* After a reload was journaled: the new zone becomes the stored copy. */
 void zonefile_stored(struct store *st, const char *name, const struct ans_zone *zone);
 

@@ -151,7 +151,8 @@ def test_knot_gets_ixfr_after_primary_restart_with_changed_file(anynsd, tmp_path
         n_before = len(sec.log())
         path.write_text(zone_text(11, 501))
         prim2 = anynsd(config=conf, port=pport)
-        assert "zone file changed while stopped, serial 10 -> 11 journaled" in prim2.log()
+        wait_for(lambda: "zone file changed while stopped, serial 10 -> 11 journaled"
+                 in prim2.log(), timeout=WAIT, what="the file's difference journaled")
         wait_for(lambda: serial_of(sec.addr, sec.port) == 11, timeout=WAIT,
                  what="serial 11 on knot")
         r = sec.query("h500.example.com.", "A")
