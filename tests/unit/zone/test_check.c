@@ -73,10 +73,51 @@ static void test_cases(void **state)
 	}
 }
 
+/* NSEC3PARAM iterations (RFC 9276): `ok` is whether we load the zone.
+ * named-checkzone 9.18.49 loads all of these; it warns "excessive NSEC3PARAM
+ * iterations N > 150" above 150 only. Above 500 we refuse (check.c says
+ * why); a hash algorithm other than SHA-1 is not NSEC3 to us. */
+static const struct check_case nsec3_cases[] = {
+	{ HEAD "@ NSEC3PARAM 1 0 0 -\n", true, NULL },
+	{ HEAD "@ NSEC3PARAM 1 0 1 ab12\n", true,
+	  "t.zone:5: warning: example.com.: NSEC3PARAM iterations 1: RFC 9276 recommends 0" },
+	{ HEAD "@ NSEC3PARAM 1 0 150 -\n", true, "NSEC3PARAM iterations 150: RFC 9276" },
+	{ HEAD "@ NSEC3PARAM 1 0 151 -\n", true,
+	  "t.zone:5: warning: excessive NSEC3PARAM iterations 151 > 150" },
+	{ HEAD "@ NSEC3PARAM 1 0 500 -\n", true, "excessive NSEC3PARAM iterations 500 > 150" },
+	{ HEAD "@ NSEC3PARAM 1 0 501 -\n", false,
+	  "t.zone:5: error: example.com.: NSEC3PARAM iterations 501 > 500: refused" },
+	{ HEAD "@ NSEC3PARAM 1 0 65535 -\n", false, "iterations 65535 > 500" },
+	{ HEAD "@ NSEC3PARAM 2 0 2500 -\n", true, NULL },
+	{ HEAD "x NSEC3PARAM 1 0 2500 -\n", true, NULL },   /* not at the apex: unused */
+};
+
+static void test_nsec3_iterations(void **state)
+{
+	(void)state;
+	for (size_t i = 0; i < sizeof(nsec3_cases) / sizeof(nsec3_cases[0]); i++) {
+		const struct check_case *t = &nsec3_cases[i];
+		struct cap c;
+		int rc;
+		struct ans_zone *z = parse_zone("t.zone", t->text, &c, &rc);
+		assert_non_null(z);
+		assert_int_equal(rc, ANS_OK);
+		rc = ans_zone_check(z, &c.diag);
+		if ((rc == ANS_OK) != t->ok)
+			fail_msg("nsec3 case %zu: check returned %d, diagnostics:\n%s", i, rc, c.buf);
+		if (t->expect && !strstr(c.buf, t->expect))
+			fail_msg("nsec3 case %zu: expected \"%s\" in:\n%s", i, t->expect, c.buf);
+		if (!t->expect && c.diag.warnings + c.diag.errors)
+			fail_msg("nsec3 case %zu: expected no diagnostics, got:\n%s", i, c.buf);
+		ans_zone_free(z);
+	}
+}
+
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
 		cmocka_unit_test(test_cases),
+		cmocka_unit_test(test_nsec3_iterations),
 	};
 	return cmocka_run_group_tests(tests, NULL, NULL);
 }
