@@ -135,6 +135,12 @@ static bool same_key(const struct file_key *a, const struct file_key *b)
 	       a->mtime.tv_sec == b->mtime.tv_sec && a->mtime.tv_nsec == b->mtime.tv_nsec;
 }
 
+static struct zonefile_source source_of(const struct file_key *k)
+{
+	return (struct zonefile_source){ (uint64_t)k->dev, (uint64_t)k->ino, (uint64_t)k->size,
+					 k->mtime.tv_sec, k->mtime.tv_nsec };
+}
+
 /* Parses one zone file; logs every diagnostic under "zone NAME". */
 static int load_one(const char *conf_path, const struct conf_zone *cz,
 		    struct ans_zone **out)
@@ -192,6 +198,7 @@ static bool journal_step(struct zones *z, struct zone_slot *s, bool *failed)
 	uint32_t *drop = calloc((s->chain ? s->chain->n : 0) + 1, sizeof(*drop));
 	size_t ndrop = 0;
 	struct jchain *nc = NULL;
+	struct zonefile_source src = source_of(&s->next_key);
 	rc = drop ? jchain_append(s->chain, cs, (size_t)s->cz->journal_max_entries,
 				  (size_t)s->cz->journal_max_size, &nc, drop, &ndrop)
 		  : (ans_changeset_free(cs), ANS_ENOMEM);
@@ -202,7 +209,8 @@ static bool journal_step(struct zones *z, struct zone_slot *s, bool *failed)
 		log_error("zone %s, journal, not stored (%s), IXFR falls back to AXFR",
 			  name, ans_strerror(rc));
 	else if (z->store)
-		zonefile_stored(z->store, name, s->next);   /* for the next start */
+		zonefile_stored(z->store, name, s->next,   /* for the next start */
+				&src);
 	free(drop);
 	s->next_chain = nc;
 	s->has_next_chain = true;
@@ -244,10 +252,14 @@ static void primary_resume(struct zones *z, struct zone_slot *s)
 	if (!z->store)
 		return;
 	const char *name = s->cz->domain.text;
-	enum zonefile_start how = zonefile_start(z->store, name, s->next, &s->next_chain);
+	struct zonefile_source src = source_of(&s->next_key);
+	enum zonefile_start how = zonefile_start(z->store, name, s->next, &src, &s->next_chain);
 	if (how == ZONEFILE_RESUME_NOW) {
 		struct zonefile_limits lim = limits_of(s);
-		zonefile_resume(z->store, name, &lim, &s->next, &s->next_chain);
+		zonefile_resume(z->store, name, &lim, &src, &s->next, &s->next_chain);
+	} else if (how == ZONEFILE_UNCHANGED) {
+		log_info("zone %s, stored copy made from this file, serial %u, not compared",
+			 name, s->next->serial);
 	} else {
 		s->needs_settle = true;
 		/* NOTIFY only once the file's difference is journaled, so the
@@ -286,6 +298,8 @@ static bool load_file_zone(struct zones *z, struct zone_slot *s)
 {
 	bool failed = false;
 	bool have_key = stat_key(s->cz->file, &s->next_key);
+	if (!have_key)
+		s->next_key = (struct file_key){ 0 };   /* matches no stored note */
 	if (s->zone && have_key && same_key(&s->key, &s->next_key)) {
 		log_debug("zone %s, unchanged, skipped", s->cz->domain.text);
 		return false;
@@ -511,8 +525,10 @@ static void settle_one(struct zones *z, struct zone_slot *s)
 	struct ans_zone *stored = NULL;
 	s->needs_settle = false;
 	s->defer_report = false;
+	struct zonefile_source src = source_of(&s->key);
 	if (s->zone)
-		zonefile_settle(z->store, s->cz->domain.text, &lim, s->zone, &chain, &stored);
+		zonefile_settle(z->store, s->cz->domain.text, &lim, s->zone, &src, &chain,
+				&stored);
 	if (chain || stored) {
 		s->next = stored;
 		s->next_key = s->key;   /* the file is unchanged: reloads skip it */

@@ -435,6 +435,42 @@ int store_zone_serial(struct store *s, const uint8_t *apex, uint32_t *serial)
 	return rc;
 }
 
+/* The note's key: the apex and one byte past its root label, which no
+ * other zone's key (a whole name, ended by its root label) can equal. */
+static MDB_val note_key(const uint8_t *apex, uint8_t *buf)
+{
+	size_t len = ans_name_len(apex);
+	memcpy(buf, apex, len);
+	buf[len] = 1;
+	return (MDB_val){ len + 1, buf };
+}
+
+int store_note_put(struct store *s, const uint8_t *apex, const void *note, size_t len)
+{
+	uint8_t kb[ANS_NAME_MAX + 1];
+	MDB_txn *t;
+	if (mdb_txn_begin(s->env, NULL, 0, &t))
+		return ANS_EIO;
+	MDB_val key = note_key(apex, kb), val = { len, (void *)note };
+	return commit(t, mdb_put(t, s->zone, &key, &val, 0) ? ANS_EIO : ANS_OK);
+}
+
+int store_note_get(struct store *s, const uint8_t *apex, void *note, size_t len)
+{
+	uint8_t kb[ANS_NAME_MAX + 1];
+	MDB_txn *t;
+	if (mdb_txn_begin(s->env, NULL, MDB_RDONLY, &t))
+		return ANS_EIO;
+	MDB_val key = note_key(apex, kb), val;
+	int m = mdb_get(t, s->zone, &key, &val);
+	int rc = m == MDB_NOTFOUND ? ANS_ENOENT : m ? ANS_EIO :
+		 val.mv_size != len ? ANS_EMALF : ANS_OK;
+	if (rc == ANS_OK)
+		memcpy(note, val.mv_data, len);
+	mdb_txn_abort(t);
+	return rc;
+}
+
 int store_timers_put(struct store *s, const uint8_t *apex, const struct store_timers *tm)
 {
 	uint8_t v[TIMERS_LEN];

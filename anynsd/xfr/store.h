@@ -9,7 +9,9 @@
  *             (ans_changeset_write, doc/xfr.md), a chain per zone
  *   zone      apex                          ->  the whole zone as one
  *             entry of the same format: soa_from = soa_to = the apex SOA,
- *             `added` = every other RR (secondary zones only)
+ *             `added` = every other RR
+ *             apex + 0x01                   ->  a note on that copy
+ *             (primaries: the file it was loaded from, xfr/zonefile.c)
  *   timers    apex                          ->  struct store_timers, 28 bytes
  *
  * Every value read back is checked (the entry CRC and parser; the timers'
@@ -66,6 +68,12 @@ int store_zone_load(struct store *s, const uint8_t *apex, struct ans_diag *diag,
  * the rest (microseconds for any size). Errors: ANS_ENOENT, ANS_EMALF,
  * ANS_EIO. The full check is store_zone_load's. */
 int store_zone_serial(struct store *s, const uint8_t *apex, uint32_t *serial) ANS_WUR;
+
+/* A small note of `len` bytes kept beside the zone's stored copy (in the
+ * zone DB under the apex and one byte more): what the copy was made from
+ * (xfr/zonefile.c). get: ANS_ENOENT, ANS_EMALF (another length), ANS_EIO. */
+int store_note_put(struct store *s, const uint8_t *apex, const void *note, size_t len) ANS_WUR;
+int store_note_get(struct store *s, const uint8_t *apex, void *note, size_t len) ANS_WUR;
 
 int store_timers_put(struct store *s, const uint8_t *apex, const struct store_timers *t) ANS_WUR;
 /* Errors: ANS_ENOENT, ANS_EMALF. */

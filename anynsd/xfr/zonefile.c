@@ -45,9 +45,33 @@ static struct jchain *resume_chain(struct store *st, const char *name,
 	return c;
 }
 
-void zonefile_stored(struct store *st, const char *name, const struct ans_zone *zone)
+/* What the stored copy was made from, beside it: a file whose stat key and
+ * serial match at the next start is taken as unchanged (as reloads skip a
+ * file whose stat key did not change), so nothing is decoded or diffed. */
+struct note {
+	uint32_t version;        /* NOTE_VERSION */
+	uint32_t serial;         /* of the stored copy */
+	struct zonefile_source src;
+};
+#define NOTE_VERSION 1
+
+/* Written after the copy: a crash between the two leaves an older note
+ * that does not match, which costs one comparison at the next start. */
+static int zonefile_note(struct store *st, const struct ans_zone *zone,
+			 const struct zonefile_source *src)
+{
+	struct note note = { .version = src ? NOTE_VERSION : 0, .serial = zone->serial };
+	if (src)
+		note.src = *src;
+	return store_note_put(st, zone->apex, &note, sizeof(note));
+}
+
+void zonefile_stored(struct store *st, const char *name, const struct ans_zone *zone,
+		     const struct zonefile_source *src)
 {
 	int rc = store_zone_put(st, zone);
+	if (rc == ANS_OK)
+		rc = zonefile_note(st, zone, src);
 	if (rc != ANS_OK)
 		log_error("zone %s, copy not stored (%s), a restart with a changed file "
 			  "will start a new journal", name, ans_strerror(rc));
@@ -56,8 +80,9 @@ void zonefile_stored(struct store *st, const char *name, const struct ans_zone *
 /* The file is newer than the stored copy: one more journal entry. */
 static struct jchain *journal_file_change(struct store *st, const char *name,
 					  const struct zonefile_limits *lim,
-					  uint32_t stored_serial,
-					  const struct ans_zone *file, struct ans_changeset *cs)
+					  uint32_t stored_serial, const struct ans_zone *file,
+					  const struct zonefile_source *src,
+					  struct ans_changeset *cs)
 {
 	struct jchain *old = resume_chain(st, name, file->apex, stored_serial), *nc = NULL;
 	uint32_t *drop = calloc((old ? old->n : 0) + 1, sizeof(*drop));
@@ -70,7 +95,7 @@ static struct jchain *journal_file_change(struct store *st, const char *name,
 		log_info("zone %s, zone file changed while stopped, serial %u -> %u journaled "
 			 "(%zu removed, %zu added)", name, stored_serial, file->serial,
 			 removed, added);
-		zonefile_stored(st, name, file);
+		zonefile_stored(st, name, file, src);
 	} else {
 		log_error("zone %s, journal, file difference not stored (%s), IXFR falls "
 			  "back to AXFR", name, ans_strerror(rc));
@@ -92,7 +117,8 @@ static void keep_stored(const char *name, struct ans_zone **zone, struct ans_zon
 }
 
 void zonefile_resume(struct store *st, const char *name, const struct zonefile_limits *lim,
-		     struct ans_zone **zone, struct jchain **chain)
+		     const struct zonefile_source *src, struct ans_zone **zone,
+		     struct jchain **chain)
 {
 	struct ans_zone *file = *zone, *stored = NULL;
 	struct ans_changeset *cs = NULL;
@@ -106,14 +132,14 @@ void zonefile_resume(struct store *st, const char *name, const struct zonefile_l
 				    "only if it ends at the file's serial", name, ans_strerror(rc));
 		ans_zone_free(stored);
 		*chain = resume_chain(st, name, file->apex, file->serial);
-		zonefile_stored(st, name, file);
+		zonefile_stored(st, name, file, src);
 		return;
 	}
 	bool same = cs->removed.count == 0 && cs->added.count == 0;
 	if (ans_serial_is_newer(file->serial, stored->serial)) {
 		uint32_t stored_serial = stored->serial;
 		ans_zone_free(stored);   /* one snapshot less while journaling */
-		*chain = journal_file_change(st, name, lim, stored_serial, file, cs);
+		*chain = journal_file_change(st, name, lim, stored_serial, file, src, cs);
 		return;
 	}
 	ans_changeset_free(cs);
@@ -126,10 +152,18 @@ void zonefile_resume(struct store *st, const char *name, const struct zonefile_l
 	*chain = resume_chain(st, name, stored->apex, stored->serial);
 }
 
+static bool same_source(const struct zonefile_source *a, const struct zonefile_source *b)
+{
+	return a->dev == b->dev && a->ino == b->ino && a->size == b->size &&
+	       a->mtime_s == b->mtime_s && a->mtime_ns == b->mtime_ns;
+}
+
 enum zonefile_start zonefile_start(struct store *st, const char *name,
-				   const struct ans_zone *file, struct jchain **chain)
+				   const struct ans_zone *file,
+				   const struct zonefile_source *src, struct jchain **chain)
 {
 	uint32_t stored;
+	struct note note;
 	*chain = NULL;
 	int rc = store_zone_serial(st, file->apex, &stored);
 	if (rc == ANS_OK && ans_serial_is_newer(file->serial, stored))
@@ -137,12 +171,15 @@ enum zonefile_start zonefile_start(struct store *st, const char *name,
 	if (rc != ANS_ENOENT && (rc != ANS_OK || stored != file->serial))
 		return ZONEFILE_RESUME_NOW;
 	*chain = resume_chain(st, name, file->apex, file->serial);
+	if (rc == ANS_OK && src && store_note_get(st, file->apex, &note, sizeof(note)) == ANS_OK &&
+	    note.version == NOTE_VERSION && note.serial == stored && same_source(&note.src, src))
+		return ZONEFILE_UNCHANGED;
 	return ZONEFILE_SETTLE;
 }
 
 void zonefile_settle(struct store *st, const char *name, const struct zonefile_limits *lim,
-		     const struct ans_zone *served, struct jchain **chain,
-		     struct ans_zone **stored_out)
+		     const struct ans_zone *served, const struct zonefile_source *src,
+		     struct jchain **chain, struct ans_zone **stored_out)
 {
 	struct ans_zone *stored = NULL;
 	struct ans_changeset *cs = NULL;
@@ -156,19 +193,24 @@ void zonefile_settle(struct store *st, const char *name, const struct zonefile_l
 			log_warning("zone %s, stored copy not usable (%s), replaced by the "
 				    "served zone", name, ans_strerror(rc));
 		ans_zone_free(stored);
-		zonefile_stored(st, name, served);
+		zonefile_stored(st, name, served, src);
 		return;
 	}
 	uint32_t stored_serial = stored->serial;
 	bool same = cs->removed.count == 0 && cs->added.count == 0;
 	if (ans_serial_is_newer(served->serial, stored_serial)) {
 		ans_zone_free(stored);
-		*chain = journal_file_change(st, name, lim, stored_serial, served, cs);
+		*chain = journal_file_change(st, name, lim, stored_serial, served, src, cs);
 		return;
 	}
 	ans_changeset_free(cs);
 	if (same && served->serial == stored_serial) {
 		ans_zone_free(stored);
+		if (zonefile_note(st, served, src) != ANS_OK)   /* the next start skips this */
+			log_warning("zone %s, note on the stored copy not written", name);
+		else
+			log_info("zone %s, stored copy compared with the file, same, serial %u",
+				 name, stored_serial);
 		return;
 	}
 	log_error("zone %s, zone file changed but serial %u -> %u did not increase, "

@@ -162,3 +162,26 @@ def test_file_changed_same_serial_while_stopped_serves_stored_copy(anynsd, tmp_p
     change(srv2, path, 11, [1, 2, 3])
     wait_serial(srv2, 11)
     assert len(answer_rrs(ixfr(srv2, 10))) == 5
+
+
+def test_restart_with_unchanged_file_skips_the_comparison(anynsd, tmp_path):
+    """The stored copy notes the file it was made from (stat key, serial):
+    a restart with that very file serves it without decoding the copy; a
+    file touched since is compared after it is served (doc/transfers.md)."""
+    skip = "stored copy made from this file, serial 10, not compared"
+    srv, path = start(anynsd, tmp_path)
+    wait_serial(srv, 10)
+    srv.stop()
+    srv2, _ = start(anynsd, tmp_path)
+    assert skip in srv2.log()
+    srv2.stop()
+    path.write_text(path.read_text())   # same content, new mtime
+    srv3, _ = start(anynsd, tmp_path)
+    wait_serial(srv3, 10)
+    wait_for(lambda: "stored copy compared with the file, same, serial 10" in srv3.log(), 5,
+             "comparison done")
+    assert skip not in srv3.log()
+    assert "did not increase" not in srv3.log()
+    srv3.stop()
+    srv4, _ = start(anynsd, tmp_path)   # the comparison noted the new file
+    assert skip in srv4.log()
