@@ -16,8 +16,15 @@
  *   older serial       (RFC 1982) refused the same way.
  *
  * Knot behaves alike with zonefile-load: difference, and warns about a
- * zone file "changed without SOA serial update". The costs at start-up are
- * one stored-copy decode and one diff, both linear in the zone size.
+ * zone file "changed without SOA serial update".
+ *
+ * Off the start-up path (doc/transfers.md has the figures): zonefile_start
+ * reads only the stored copy's serial and its note (the stat key of the
+ * file it was made from). The same file: nothing else to do. Otherwise the
+ * file's zone is served first and zonefile_settle, run by anynsd/zones.c's
+ * settler thread, decodes the copy, diffs, journals and stores. Only an
+ * older file serial is decided before serving (zonefile_resume), since the
+ * stored copy will be served then.
  */
 #include "anynsd/xfr/zonefile.h"
 
