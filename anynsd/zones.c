@@ -208,7 +208,7 @@ static bool journal_step(struct zones *z, struct zone_slot *s, bool *failed)
 	if (rc != ANS_OK)
 		log_error("zone %s, journal, not stored (%s), IXFR falls back to AXFR",
 			  name, ans_strerror(rc));
-	else if (z->store)
+	else if (z->store && s->cz->keeps_copy)
 		zonefile_stored(z->store, name, s->next,   /* for the next start */
 				&src);
 	free(drop);
@@ -252,6 +252,14 @@ static void primary_resume(struct zones *z, struct zone_slot *s)
 	if (!z->store)
 		return;
 	const char *name = s->cz->domain.text;
+	if (!s->cz->keeps_copy) {
+		/* journal-content: changes. A copy left by an earlier `all`
+		 * would go stale while the journal moves on: dropped. */
+		if (store_zone_del(z->store, s->cz->domain.wire) != ANS_OK)
+			log_warning("zone %s, stored copy not removed", name);
+		journal_resume(z, s, s->next);
+		return;
+	}
 	struct zonefile_source src = source_of(&s->next_key);
 	enum zonefile_start how = zonefile_start(z->store, name, s->next, &src, &s->next_chain);
 	if (how == ZONEFILE_RESUME_NOW) {

@@ -84,8 +84,10 @@ struct conf_zone {
 	int64_t max_records;            /* answer RRs of a received transfer */
 	int64_t journal_max_entries;
 	int64_t journal_max_size;
+	const char *journal_content;    /* "changes" or "all" */
 	int64_t refresh_min_ms, refresh_max_ms;
 	/* Derived: */
+	bool keeps_copy;                /* journal-content: all */
 	const struct conf_remote **primaries;
 	size_t primary_count;
 	const struct conf_remote **notifies;

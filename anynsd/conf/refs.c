@@ -151,6 +151,11 @@ static int resolve_zone(struct conf *c, struct conf_zone *z, char *err, size_t s
 	if (z->refresh_min_ms > z->refresh_max_ms)
 		return ans_conf_error_buf(err, size, c->path, z->line,
 			    "zone.refresh-min: larger than zone.refresh-max");
+	if (strcmp(z->journal_content, "all") != 0 && strcmp(z->journal_content, "changes") != 0)
+		return ans_conf_error_buf(err, size, c->path, z->line,
+			    "zone.journal-content: expected changes or all, got '%s'",
+			    z->journal_content);
+	z->keeps_copy = strcmp(z->journal_content, "all") == 0;
 	int rc = resolve_ids(c, z, &z->primary, "primary", find_remote_v,
 			     (const void ***)&z->primaries, &z->primary_count, err, size);
 	if (rc == ANS_OK)

@@ -363,6 +363,28 @@ int store_zone_put(struct store *s, const struct ans_zone *z)
 	return commit(t, rc);
 }
 
+/* The note's key: the apex and one byte past its root label, which no
+ * other zone's key (a whole name, ended by its root label) can equal. */
+static MDB_val note_key(const uint8_t *apex, uint8_t *buf)
+{
+	size_t len = ans_name_len(apex);
+	memcpy(buf, apex, len);
+	buf[len] = 1;
+	return (MDB_val){ len + 1, buf };
+}
+
+int store_zone_del(struct store *s, const uint8_t *apex)
+{
+	uint8_t kb[ANS_NAME_MAX + 1];
+	MDB_txn *t;
+	if (mdb_txn_begin(s->env, NULL, 0, &t))
+		return ANS_EIO;
+	MDB_val key = { ans_name_len(apex), (void *)apex }, note = note_key(apex, kb);
+	int a = mdb_del(t, s->zone, &key, NULL), b = mdb_del(t, s->zone, &note, NULL);
+	bool ok = (a == 0 || a == MDB_NOTFOUND) && (b == 0 || b == MDB_NOTFOUND);
+	return commit(t, ok ? ANS_OK : ANS_EIO);
+}
+
 /* Reads one value by apex into a malloc'd copy. */
 static int get_copy(struct store *s, MDB_dbi dbi, const uint8_t *apex,
 		    uint8_t **buf, size_t *len)
@@ -433,16 +455,6 @@ int store_zone_serial(struct store *s, const uint8_t *apex, uint32_t *serial)
 	int rc = m == MDB_NOTFOUND ? ANS_ENOENT : m ? ANS_EIO : entry_serial(apex, &val, serial);
 	mdb_txn_abort(t);
 	return rc;
-}
-
-/* The note's key: the apex and one byte past its root label, which no
- * other zone's key (a whole name, ended by its root label) can equal. */
-static MDB_val note_key(const uint8_t *apex, uint8_t *buf)
-{
-	size_t len = ans_name_len(apex);
-	memcpy(buf, apex, len);
-	buf[len] = 1;
-	return (MDB_val){ len + 1, buf };
 }
 
 int store_note_put(struct store *s, const uint8_t *apex, const void *note, size_t len)

@@ -68,6 +68,8 @@ int store_zone_load(struct store *s, const uint8_t *apex, struct ans_diag *diag,
  * the rest (microseconds for any size). Errors: ANS_ENOENT, ANS_EMALF,
  * ANS_EIO. The full check is store_zone_load's. */
 int store_zone_serial(struct store *s, const uint8_t *apex, uint32_t *serial) ANS_WUR;
+/* Removes a zone's stored copy and its note; absent ones are not an error. */
+int store_zone_del(struct store *s, const uint8_t *apex) ANS_WUR;
 
 /* A small note of `len` bytes kept beside the zone's stored copy (in the
  * zone DB under the apex and one byte more): what the copy was made from

@@ -151,7 +151,7 @@ def primary_conf(d, port, path, sport, nport):
                        acl=["  - { id: nodes, address: 127.0.0.0/8, key: xfr, action: transfer }",
                             "  - { id: local, address: 127.0.0.1, action: transfer }"],
                        zone=['    file: "%s"' % path, "    acl: [ nodes, local ]",
-                             "    notify: [ knot, node ]"])
+                             "    notify: [ knot, node ]", "    journal-content: all"])
 
 
 def node_conf(d, port, pport):

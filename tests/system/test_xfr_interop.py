@@ -38,7 +38,8 @@ def anynsd_primary_conf(d, port, path, notify):
                        remotes=[(name, "127.0.0.1", p) for name, p in notify],
                        acl=["  - { id: nodes, address: 127.0.0.0/8, key: xfr, action: transfer }"],
                        zone=['    file: "%s"' % path, "    acl: nodes",
-                             "    notify: [ %s ]" % ", ".join(name for name, _ in notify)])
+                             "    notify: [ %s ]" % ", ".join(name for name, _ in notify),
+                             "    journal-content: all"])
 
 
 def bind_secondary_conf(d, port, pport):

@@ -14,10 +14,11 @@ import dns.rcode
 from xfrutil import ZONE, anynsd_conf, wait_for, zone_text
 
 
-def config(d, port, zone_path, max_entries=100):
+def config(d, port, zone_path, max_entries=100, content=None):
+    extra = ["    journal-content: %s" % content] if content else []
     return anynsd_conf(d, port, acl=["  - { id: local, address: 127.0.0.1, action: transfer }"],
                        zone=['    file: "%s"' % zone_path, "    acl: local",
-                             "    journal-max-entries: %d" % max_entries])
+                             "    journal-max-entries: %d" % max_entries] + extra)
 
 
 def ixfr(srv, serial, tcp=True):
@@ -56,7 +57,7 @@ def change(srv, path, serial, hosts):
     srv.reload()
 
 
-def start(anynsd, tmp_path, max_entries=100):
+def start(anynsd, tmp_path, max_entries=100, content=None):
     import peers
     port = peers.free_port()
     d = tmp_path / "p"
@@ -64,7 +65,7 @@ def start(anynsd, tmp_path, max_entries=100):
     path = d / "z.zone"
     if not path.exists():
         path.write_text(zone_text(10, [1, 2]))
-    srv = anynsd(config=config(d, port, path, max_entries), port=port)
+    srv = anynsd(config=config(d, port, path, max_entries, content), port=port)
     return srv, path
 
 
@@ -117,12 +118,12 @@ def test_journal_bounded_and_kept_across_restart(anynsd, tmp_path):
 def test_file_changed_while_stopped_is_journaled(anynsd, tmp_path):
     """A restart with an edited file continues the journal (Knot's
     zonefile-load: difference): the stored copy is diffed with the file."""
-    srv, path = start(anynsd, tmp_path)
+    srv, path = start(anynsd, tmp_path, content="all")
     change(srv, path, 11, [1, 3])
     wait_serial(srv, 11)
     srv.stop()
     path.write_text(zone_text(12, [1, 3, 4]))
-    srv2, _ = start(anynsd, tmp_path)
+    srv2, _ = start(anynsd, tmp_path, content="all")
     wait_serial(srv2, 12)
     # The comparison runs after the zone is served (doc/transfers.md).
     wait_for(lambda: ("zone example.com., zone file changed while stopped, serial 11 -> 12 "
@@ -135,7 +136,7 @@ def test_file_changed_while_stopped_is_journaled(anynsd, tmp_path):
     # And again: the copy stored at this start is the base of the next one.
     srv2.stop()
     path.write_text(zone_text(13, [1, 4]))
-    srv3, _ = start(anynsd, tmp_path)
+    srv3, _ = start(anynsd, tmp_path, content="all")
     wait_serial(srv3, 13)
     wait_for(lambda: "serial 12 -> 13 journaled (1 removed, 0 added)" in srv3.log(), 10,
              "journaled")
@@ -145,11 +146,11 @@ def test_file_changed_while_stopped_is_journaled(anynsd, tmp_path):
 def test_file_changed_same_serial_while_stopped_serves_stored_copy(anynsd, tmp_path):
     """As a reload with an unchanged serial is refused, so is a start: the
     stored copy (what secondaries hold at that serial) is served."""
-    srv, path = start(anynsd, tmp_path)
+    srv, path = start(anynsd, tmp_path, content="all")
     wait_serial(srv, 10)
     srv.stop()
     path.write_text(zone_text(10, [1, 2, 3]))
-    srv2, _ = start(anynsd, tmp_path)
+    srv2, _ = start(anynsd, tmp_path, content="all")
     # Found once the stored copy is compared, after the file was served
     # (doc/transfers.md says why that window is accepted).
     wait_for(lambda: ("zone example.com., zone file changed but serial 10 -> 10 did not "
@@ -169,19 +170,40 @@ def test_restart_with_unchanged_file_skips_the_comparison(anynsd, tmp_path):
     a restart with that very file serves it without decoding the copy; a
     file touched since is compared after it is served (doc/transfers.md)."""
     skip = "stored copy made from this file, serial 10, not compared"
-    srv, path = start(anynsd, tmp_path)
+    srv, path = start(anynsd, tmp_path, content="all")
     wait_serial(srv, 10)
     srv.stop()
-    srv2, _ = start(anynsd, tmp_path)
+    srv2, _ = start(anynsd, tmp_path, content="all")
     assert skip in srv2.log()
     srv2.stop()
     path.write_text(path.read_text())   # same content, new mtime
-    srv3, _ = start(anynsd, tmp_path)
+    srv3, _ = start(anynsd, tmp_path, content="all")
     wait_serial(srv3, 10)
     wait_for(lambda: "stored copy compared with the file, same, serial 10" in srv3.log(), 5,
              "comparison done")
     assert skip not in srv3.log()
     assert "did not increase" not in srv3.log()
     srv3.stop()
-    srv4, _ = start(anynsd, tmp_path)   # the comparison noted the new file
+    srv4, _ = start(anynsd, tmp_path, content="all")   # the comparison noted the new file
     assert skip in srv4.log()
+
+
+def test_default_keeps_no_copy_and_a_changed_file_starts_over(anynsd, tmp_path):
+    """journal-content: changes (the default, as Knot's): no copy of the
+    zone is stored, so a restart with an edited file cannot journal the
+    difference and IXFR from before it is answered AXFR-style; a copy left
+    by journal-content: all is removed so it cannot go stale."""
+    srv, path = start(anynsd, tmp_path, content="all")
+    change(srv, path, 11, [1, 3])
+    wait_serial(srv, 11)
+    srv.stop()
+    srv2, _ = start(anynsd, tmp_path)                 # now the default
+    assert "stored copy" not in srv2.log()
+    assert "journal, 1 changes, serial 10 -> 11" in srv2.log()
+    srv2.stop()
+    path.write_text(zone_text(12, [1, 3, 4]))
+    srv3, _ = start(anynsd, tmp_path, content="all")  # back to all: no copy to diff
+    wait_serial(srv3, 12)
+    time.sleep(0.5)
+    assert "changed while stopped" not in srv3.log()
+    assert len([r for r in answer_rrs(ixfr(srv3, 11)) if r[1] == dns.rdatatype.SOA]) == 2
