@@ -26,6 +26,7 @@
 
 #include "cli/cli.h"
 #include "lib/wire/rdata.h"
+#include "lib/xfr/changeset.h"
 #include "lib/zone/parser.h"
 
 #define RDATA_TEXT_MAX (256 * 1024)
@@ -92,20 +93,22 @@ static void origin_from_name(const char *path, char *out, size_t size)
 	snprintf(out, size, "%.*s", (int)len, base);
 }
 
-static int print_rrset(const uint8_t *owner, const struct ans_rrset *rs, char *text)
+/* One line per RR, each with its own TTL: a node's RRSIGs carry the TTLs
+ * of the RRsets they cover (RFC 4034 §3), which the walk gives. */
+static int print_rrset(const struct ans_node *n, const struct ans_rrset *rs, char *text)
 {
 	char name[ANS_NAME_TEXT_MAX], type[16];
-	if (ans_name_to_text(owner, name, sizeof(name)) < 0 ||
+	if (ans_name_to_text(n->owner, name, sizeof(name)) < 0 ||
 	    ans_rrtype_to_text(rs->type, type, sizeof(type)) < 0)
 		return ANS_ESPACE;
-	const uint8_t *p = rs->rdata;
-	for (uint16_t i = 0; i < rs->count; i++) {
-		uint16_t len = ans_get_u16(p);
-		int rc = ans_rdata_to_text(rs->type, p + 2, len, text, RDATA_TEXT_MAX);
+	struct ans_rrset_walk w;
+	struct ans_xfr_rr rr;
+	ans_rrset_walk_init(&w, n, rs);
+	while (ans_rrset_walk_next(&w, &rr)) {
+		int rc = ans_rdata_to_text(rr.type, rr.rdata, rr.rdlen, text, RDATA_TEXT_MAX);
 		if (rc < 0)
 			return rc;
-		printf("%s %u IN %s %s\n", name, rs->ttl, type, text);
-		p += 2 + len;
+		printf("%s %u IN %s %s\n", name, rr.ttl, type, text);
 	}
 	return ANS_OK;
 }
@@ -117,7 +120,7 @@ static int print_zone(const struct ans_zone *z)
 	for (size_t i = 0; rc == ANS_OK && i < z->node_count; i++) {
 		const struct ans_node *n = &z->nodes[i];
 		for (uint16_t k = 0; rc == ANS_OK && k < n->rrset_count; k++)
-			rc = print_rrset(n->owner, &n->rrsets[k], text);
+			rc = print_rrset(n, &n->rrsets[k], text);
 	}
 	free(text);
 	return rc;
