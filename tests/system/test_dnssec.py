@@ -112,7 +112,7 @@ def sign_zones(workdir):
                            + flags + [origin], check=True, capture_output=True,
                            timeout=30)
         out = d / "signed.zone"
-        subprocess.run([SIGNZONE, "-q", "-K", str(d), "-S", "-o", origin,
+        subprocess.run([SIGNZONE, "-q", "-K", str(d), "-d", str(d), "-S", "-o", origin,
                         "-f", str(out)] + extra + [str(src)],
                        check=True, capture_output=True, timeout=60)
         texts[origin] = out.read_text()

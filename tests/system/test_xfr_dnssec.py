@@ -70,7 +70,7 @@ def sign(d, serial, hosts):
     src.write_text(UNSIGNED.format(serial=serial, hosts="\n".join(
         "h%d 60 A 10.0.0.%d" % (i, i) for i in range(hosts))))
     out = d / ("signed-%d.zone" % serial)
-    subprocess.run([SIGNZONE, "-q", "-K", str(d), "-S", "-o", ZONE, "-f", str(out),
+    subprocess.run([SIGNZONE, "-q", "-K", str(d), "-d", str(d), "-S", "-o", ZONE, "-f", str(out),
                     "-3", "ab12", "-H", "1", str(src)],
                    check=True, capture_output=True, timeout=60)
     return out
