@@ -2,16 +2,21 @@
 """Instructions per query of anynsd alone, as `make bench` counts them, plus a profile.
 
     /usr/bin/python3 bench/callgrind_query.py [--n 5000] [--profile FILE]
+        [--build DIR] [--data DIR] [--work DIR]
 
 Two fresh anynsd lives under callgrind answer exactly N and 2N queries of the bench's
 50k-name query mix (dnsperf, one outstanding query); (Ir(2N) - Ir(N)) / N is the
 figure of the bench's "instructions/query" row. With --profile, a third life answers
 N queries with collection limited to the worker thread (--toggle-collect=worker_main)
 and callgrind_annotate's inclusive and exclusive tables, divided by N, go to FILE.
-Needs the bench's generated data (run `make bench` or `bench/run.py --quick` once).
+--build runs DIR/anynsd (a private build, e.g. build-p8, so that others'
+rebuilds of build/ do not change the binary mid-run); --data takes another
+generated zone directory (zone, queries.txt, expect.tsv, origin bench.test.);
+--work another scratch directory. Needs the bench's generated data (run `make bench` or `bench/run.py --quick` once).
 """
 import argparse
 import glob
+import json
 import subprocess
 import sys
 from pathlib import Path
@@ -41,7 +46,8 @@ def qfile(n):
 
 
 def life(n, extra=()):
-    srv = servers.Anynsd(WORK, "bench.test.", DATA / "zone")
+    origin = json.loads((DATA / "meta.json").read_text())["origin"]
+    srv = servers.Anynsd(WORK, origin, DATA / "zone")
     for old in glob.glob(str(WORK / "callgrind.out.*")):
         Path(old).unlink()
     srv.start(prefix=measure.callgrind_prefix(str(WORK)) + list(extra))
@@ -57,12 +63,27 @@ def life(n, extra=()):
     return measure.callgrind_sum(str(WORK)), glob.glob(str(WORK / "callgrind.out.*"))[0]
 
 
+def configure(a):
+    global DATA, WORK
+    if a.build:
+        servers.Anynsd.binary = (ROOT / a.build / "anynsd").resolve()
+    if a.data:
+        DATA = Path(a.data).resolve()
+    if a.work:
+        WORK = Path(a.work).resolve()
+    WORK.mkdir(parents=True, exist_ok=True)
+
+
 def main():
     ap = argparse.ArgumentParser()
     ap.add_argument("--n", type=int, default=5000)
     ap.add_argument("--profile")
     ap.add_argument("--no-count", action="store_true")
+    ap.add_argument("--build", help="build directory holding anynsd (default build)")
+    ap.add_argument("--data", help="generated zone directory (default %s)" % DATA)
+    ap.add_argument("--work", help="scratch directory (default %s)" % WORK)
     a = ap.parse_args()
+    configure(a)
     if not a.no_count:
         one, _ = life(a.n)
         two, _ = life(2 * a.n)

@@ -123,13 +123,29 @@ static void put_glue(struct sim *s, const struct ans_zone *z, const struct ans_r
 	}
 }
 
-/* The label of `name` next to `cut` when name is strictly below cut in
- * its exact bytes, else NULL. */
+static inline uint8_t fold(uint8_t c)
+{
+	return (uint8_t)(c + (((unsigned)(c - 'A') < 26u) << 5));
+}
+
+/* n bytes equal, ASCII letter case aside (RFC 4343 §3). */
+static bool bytes_same_folded(const uint8_t *a, const uint8_t *b, size_t n)
+{
+	for (size_t i = 0; i < n; i++)
+		if (fold(a[i]) != fold(b[i]))
+			return false;
+	return true;
+}
+
+/* The label of `name` next to `cut` when name is strictly below cut, else
+ * NULL. Letter case aside, as the compressor matches (compr.c): an NS
+ * target spelled "NS.Sub" below the cut "sub" is a name the question's
+ * "ns.sub" gets a pointer to, so the ready block must not be used then. */
 static const uint8_t *label_next_to(const uint8_t *name, const uint8_t *cut, size_t cut_len)
 {
 	size_t len = ans_name_len(name), p = 0;
 	const uint8_t *adj = NULL;
-	if (len <= cut_len || memcmp(name + len - cut_len, cut, cut_len) != 0)
+	if (len <= cut_len || !bytes_same_folded(name + len - cut_len, cut, cut_len))
 		return NULL;
 	while (p < len - cut_len) {
 		adj = name + p;
@@ -138,13 +154,15 @@ static const uint8_t *label_next_to(const uint8_t *name, const uint8_t *cut, siz
 	return p == len - cut_len ? adj : NULL;
 }
 
+/* The list is compared letter case aside at query time (section.c's
+ * label_in), so one spelling of a label is enough. */
 static bool add_label(struct sim *s, const uint8_t *label)
 {
 	if (!label)
 		return true;
 	for (unsigned i = 0; i < s->nlabels; i++)
 		if (s->labels[i][0] == label[0] &&
-		    memcmp(s->labels[i] + 1, label + 1, label[0]) == 0)
+		    bytes_same_folded(s->labels[i] + 1, label + 1, label[0]))
 			return true;
 	if (s->nlabels == 255)
 		return false;
