@@ -130,6 +130,18 @@ static void put_rdata(struct resp *r, uint16_t type, const uint8_t *rd, uint16_t
 		note_cname(r, rd, at, count);
 }
 
+/* RFC 2782: an SRV target goes out uncompressed, but later names may
+ * point at it, as Knot and BIND let them (the additional A/AAAA of the
+ * target is then one pointer): its offset becomes a candidate, as
+ * ans_rdata_write() records it. `rd` is the record's rdata, written at
+ * message offset `at`. */
+static void note_srv_target(struct ans_compr *c, size_t at, const uint8_t *rd,
+			    uint16_t len)
+{
+	if (len > 6 && rd[6] != 0 && at + 6 < 0x4000 && c->count < ANS_COMPR_MAX)
+		c->offs[c->count++] = (uint16_t)(at + 6);
+}
+
 /* The records of an RRset copied as stored, once its first owner is out
  * and every later owner is the pointer `ptr`: the size is known ahead
  * (rdata_len counts each RDLENGTH and rdata), so one room check replaces
@@ -151,6 +163,9 @@ static bool put_copied(struct resp *r, const struct ans_rrset *rs,
 		memcpy(o, fixed, 8);
 		size_t n = 2u + ans_get_u16(p);
 		resp_copy_short(o + 8, p, n);
+		if (rs->type == ANS_TYPE_SRV)
+			note_srv_target(r->compr, (size_t)(o + 10 - r->w.base), p + 2,
+					(uint16_t)(n - 2));
 		o += 8 + n;
 		p += n;
 	}
@@ -185,7 +200,9 @@ int resp_put_rrset(struct resp *r, int sec, const uint8_t *owner,
 		ans_wire_write_bytes(&r->w, fixed, sizeof(fixed));
 		if (copy)
 			ans_wire_write_bytes(&r->w, p, 2u + len);
-		else
+		if (copy && rs->type == ANS_TYPE_SRV && !r->w.err)
+			note_srv_target(r->compr, r->w.pos - len, p + 2, len);
+		else if (!copy)
 			put_rdata(r, rs->type, p + 2, len);
 		p += 2 + len;
 	}

@@ -217,6 +217,7 @@ int ans_rdata_write(struct ans_wire *w, uint16_t type, const uint8_t *rdata,
 	const struct rdesc *d = rdesc_find(type);
 	size_t len_pos = w->pos;
 	ans_wire_write_u16(w, 0);
+	size_t rd_at = c ? (size_t)(w->base + w->pos - c->msg) : 0;   /* message offset */
 	size_t pos = 0;
 	if (c && has_fields(d) && (d->flags & RDD_WCOMP)) {
 		for (const uint8_t *f = d->fields; *f != RDF_END && !w->err; f++) {
@@ -233,6 +234,12 @@ int ans_rdata_write(struct ans_wire *w, uint16_t type, const uint8_t *rdata,
 	ans_wire_write_bytes(w, rdata + pos, rdlen - pos);
 	if (w->err)
 		return w->err;
+	/* RFC 2782: the SRV target is written uncompressed, but later names
+	 * may point at it, as Knot and BIND let them: its offset becomes a
+	 * compression candidate (lib/answer/section.c does the same). */
+	if (c && type == ANS_TYPE_SRV && rdlen > 6 && rdata[6] != 0 &&
+	    rd_at + 6 < 0x4000 && c->count < ANS_COMPR_MAX)
+		c->offs[c->count++] = (uint16_t)(rd_at + 6);
 	size_t written = w->pos - len_pos - 2;
 	if (written > ANS_RDATA_MAX) {
 		w->err = ANS_ESPACE;

@@ -283,12 +283,10 @@ def test_answer(servers, qname, qtype, tcp, ename, casing):
 
 
 # Where anynsd's reply may be larger than both peers', by at most so many
-# bytes: Knot and BIND also take an SRV target (rdata written uncompressed,
-# RFC 2782) as a target for later names, so the first additional record of
-# each target (mail, www) costs them a pointer where anynsd writes the
-# first label and a pointer: 5 + 4 bytes (test_dnssec.py's KNOWN_LARGER
-# says where the fix belongs).
-KNOWN_LARGER = {("_sip._udp.example.com", "SRV"): 9}
+# bytes: none now. (SRV targets, written uncompressed per RFC 2782, are
+# compression candidates as in Knot and BIND since round 8 of
+# doc/performance.md; they used to cost 9 bytes on _sip._udp.)
+KNOWN_LARGER = {}
 
 
 def assert_not_larger(replies, slack=0):

@@ -223,6 +223,31 @@ static void test_referral_blocks(void **state)
 	}
 }
 
+/* RFC 2782 keeps the SRV target uncompressed; later names point at it, as
+ * in Knot and BIND: the additional A/AAAA owner of the target is a bare
+ * pointer to the target in the rdata (was: "mx2" and a pointer, 9 bytes
+ * more for the two records). */
+static void test_srv_target_pointer(void **state)
+{
+	(void)state;
+	uint8_t q[512], out[4096];
+	struct ans_answer_ctx ctx;
+	struct ans_answer_info info;
+	size_t qlen = make_query("_sip._tcp.example.com.", ANS_TYPE_SRV, false, q), olen;
+	assert_int_equal(ans_answer(&ctx, NULL, zs, q, qlen, ANS_TRANSPORT_UDP, out,
+				    sizeof(out), &olen, &info), ANS_OK);
+	assert_int_equal(ans_get_u16(out + 6), 1);
+	assert_int_equal(ans_get_u16(out + 10), 3);
+	size_t rr = qlen;                    /* the answer: owner 0xC00C */
+	assert_int_equal(ans_get_u16(out + rr), 0xC00C);
+	size_t rdata = rr + 12, target = rdata + 6;
+	size_t addl = rdata + ans_get_u16(out + rr + 10);
+	assert_int_equal(ans_get_u16(out + addl), 0xC000 | target);
+	/* the next records of the target: the same pointer */
+	size_t second = addl + 12 + ans_get_u16(out + addl + 10);
+	assert_int_equal(ans_get_u16(out + second), 0xC000 | target);
+}
+
 static void test_same_bytes(void **state)
 {
 	(void)state;
@@ -249,6 +274,7 @@ int main(void)
 	const struct CMUnitTest tests[] = {
 		cmocka_unit_test(test_same_bytes),
 		cmocka_unit_test(test_referral_blocks),
+		cmocka_unit_test(test_srv_target_pointer),
 	};
 	return cmocka_run_group_tests(tests, setup, teardown);
 }
