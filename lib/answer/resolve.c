@@ -25,6 +25,7 @@
 
 #include "lib/answer/answer_priv.h"
 #include "lib/wire/rdata.h"
+#include "lib/zone/zone_priv.h"   /* ans_zone_bytes_equal: no memcmp() call */
 
 #define CHAIN_MAX 16
 
@@ -71,7 +72,7 @@ static bool in_zone(const uint8_t *name, size_t len, const uint8_t *offs,
 		    unsigned labels, const uint8_t *apex)
 {
 	size_t apex_len = ans_name_len(apex);
-	if (apex_len > len || memcmp(name + len - apex_len, apex, apex_len) != 0)
+	if (apex_len > len || !ans_zone_bytes_equal(name + len - apex_len, apex, apex_len))
 		return false;
 	size_t at = len - apex_len;
 	if (at == len - 1)
@@ -114,8 +115,10 @@ static const struct ans_node *closest_encloser(const struct ans_zone *z,
 	 * starts from the apex's state kept in the zone, and only the labels
 	 * below it are hashed. Were the name outside, every probe would
 	 * miss on its bytes, as before. */
-	unsigned al, top = wk->labels;
-	uint64_t h = ans_zone_apex_shash(z, &al);
+	/* ans_zone_apex_shash(), read inline from the snapshot's block. */
+	const struct zone_mem *m = z->priv;
+	unsigned al = m->apex_labels, top = wk->labels;
+	uint64_t h = m->apex_state;
 	if (al <= wk->labels) {
 		top = wk->labels - al;
 		st[top] = h;

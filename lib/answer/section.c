@@ -15,6 +15,7 @@
 
 #include "lib/answer/answer_priv.h"
 #include "lib/wire/rdata.h"
+#include "lib/zone/zone_priv.h"   /* ans_zone_bytes_equal: no memcmp() call */
 
 /* The types whose rdata names are compressed in messages: the list of
  * ans_rdata_write() (RFC 3597 §4). Other rdata is stored exactly as it goes
@@ -45,7 +46,7 @@ static bool rdata_compresses(uint16_t type)
 static bool owner_is_target(const uint8_t *owner, const uint8_t *target)
 {
 	size_t len = ans_name_len(target);
-	return memcmp(owner, target, len) == 0;
+	return ans_zone_bytes_equal(owner, target, len);
 }
 
 static uint16_t put_first_owner(struct resp *r, const uint8_t *owner)
@@ -263,7 +264,7 @@ static __attribute__((noinline, cold)) bool bytes_same_folded(const uint8_t *a,
  * exact compare first. */
 static inline bool bytes_same(const uint8_t *a, const uint8_t *b, size_t n)
 {
-	return memcmp(a, b, n) == 0 || bytes_same_folded(a, b, n);
+	return ans_zone_bytes_equal(a, b, n) || bytes_same_folded(a, b, n);
 }
 
 /* True when the question's name ends in the apex, letter case aside (the
@@ -302,8 +303,10 @@ static bool label_eq(const uint8_t *a, const uint8_t *b)
  * compressor would point RNAME into MNAME. */
 static bool put_soa_fast(struct resp *r, const struct ans_zone *z)
 {
-	const struct ans_zone_soa_wire *t = ans_zone_soa_wire(z);
-	if (!t || r->compr->count != 1 || r->compr_question != 1 || r->tc)
+	/* ans_zone_soa_wire(), read inline from the snapshot's block. */
+	const struct zone_mem *m = z->priv;
+	const struct ans_zone_soa_wire *t = &m->soa_wire;
+	if (!t->rr || r->compr->count != 1 || r->compr_question != 1 || r->tc)
 		return false;
 	size_t apex_len = ans_name_len(z->apex);
 	const uint8_t *adj;
