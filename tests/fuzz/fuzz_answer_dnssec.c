@@ -4,12 +4,14 @@
  * salt and NSEC3 opt-out, signed by dnssec-signzone): the input is a query,
  * answered over UDP and TCP. Every response is parsed back record by record
  * with lib/wire (names decompressed, rdata checked against its type), must
- * fit its limit, echo the query ID, hold at most one OPT (in the additional
- * section, owner root), have every owner name in the answering zone, and,
+ * fit its limit, echo the query ID and question name (letter case too),
+ * hold at most one OPT (in the additional section, owner root), have every
+ * owner name in the answering zone, and,
  * when its OPT does not carry DO (RFC 3225 §3; RFC 4035 §3.2.1), no RRSIG,
  * NSEC or NSEC3 in the authority or additional section.
  */
 #include <stdlib.h>
+#include <string.h>
 
 #include "lib/answer/answer.h"
 #include "lib/wire/rdata.h"
@@ -80,6 +82,12 @@ static void check(const uint8_t *q, size_t q_len, const uint8_t *r, size_t len,
 	    ans_get_u16(r + 4) > 1)
 		abort();
 	if (ans_get_u16(r + 4) && (ans_name_parse(r, len, &pos, name, &nlen) || (pos += 4) > len))
+		abort();
+	/* The question is echoed as received, letter case included. */
+	uint8_t qname[ANS_NAME_MAX];
+	size_t qpos = 12, qlen;
+	if (ans_get_u16(r + 4) && (ans_name_parse(q, q_len, &qpos, qname, &qlen) ||
+				   qlen != nlen || memcmp(qname, name, nlen)))
 		abort();
 	unsigned an = ans_get_u16(r + 6), ns = ans_get_u16(r + 8), ar = ans_get_u16(r + 10);
 	for (unsigned i = 0; i < an + ns + ar; i++) {
