@@ -253,3 +253,16 @@ def diff_forms(forms):
                 for n in names:
                     out.append("  %-6s %s" % (n, vals[n]))
     return "\n".join(out)
+
+
+def assert_not_larger(raws, peers=("knot", "bind"), slack=0):
+    """anynsd's reply (raw bytes by server name, None: no reply) is no larger
+    than the larger of the peers' replies, plus `slack` bytes."""
+    import pytest
+    sizes = {n: len(r) for n, r in raws.items() if r is not None}
+    if "anynsd" not in sizes or any(p not in sizes for p in peers):
+        return
+    ceiling = max(sizes[p] for p in peers) + slack
+    if sizes["anynsd"] > ceiling:
+        pytest.fail("anynsd's reply is %d bytes; %s" % (sizes["anynsd"], ", ".join(
+            "%s's %d" % (p, sizes[p]) for p in peers)), pytrace=False)

@@ -14,7 +14,6 @@ Every process is stopped by its PID when the test ends.
 """
 import os
 import signal
-import socket
 import subprocess
 import time
 from pathlib import Path
@@ -184,3 +183,24 @@ def nsd(tmp_path):
     factory = _peer_factory("nsd", tmp_path)
     yield factory
     factory.stop_all()
+
+
+def start_ready(base, text_for, origins):
+    """An anynsd in base/anynsd (with storage/) on a free port, configured
+    by text_for(workdir, port), returned once every origin answers; its log
+    is in the error when it does not."""
+    import peers
+    workdir = base / "anynsd"
+    workdir.mkdir()
+    (workdir / "storage").mkdir()
+    port = free_port()
+    srv = Anynsd(workdir, text_for(workdir, port), "127.0.0.1", port)
+    srv.start(wait=False)
+    try:
+        for origin in origins:
+            peers.wait_zone_ready("127.0.0.1", port, origin, srv.proc)
+    except Exception as exc:
+        srv.stop()
+        raise RuntimeError("anynsd did not start: %s\n--- log ---\n%s"
+                           % (exc, srv.log()[-3000:]))
+    return srv

@@ -45,7 +45,7 @@ import pytest
 import compare
 import peers
 from compare import NO_REPLY, rcode_of, Wire, diff_forms, make_query, mix_case, normalise
-from conftest import ANYNSD, Anynsd, free_port, make_config
+from conftest import ANYNSD, make_config, start_ready
 
 ZONE_DIR = Path(__file__).resolve().parent / "zones" / "diff"
 ZONES = {
@@ -152,20 +152,9 @@ class Servers:
 
 
 def _start_anynsd(base):
-    workdir = base / "anynsd"
-    workdir.mkdir()
-    (workdir / "storage").mkdir()
-    port = free_port()
-    text = make_config(workdir, ZONES, "127.0.0.1", port, {"identity": IDENTITY})
-    srv = Anynsd(workdir, text, "127.0.0.1", port)
-    srv.start(wait=False)
-    try:
-        peers.wait_zone_ready("127.0.0.1", port, "example.com.", srv.proc)
-    except Exception as exc:
-        srv.stop()
-        raise RuntimeError("anynsd did not start: %s\n--- log ---\n%s"
-                           % (exc, srv.log()[-3000:]))
-    return srv
+    return start_ready(base, lambda d, port: make_config(d, ZONES, "127.0.0.1", port,
+                                                         {"identity": IDENTITY}),
+                       ["example.com."])
 
 
 @pytest.fixture(scope="module")
@@ -279,7 +268,8 @@ def test_answer(servers, qname, qtype, tcp, ename, casing):
     need_anynsd(servers, forms)
     # Where Knot and BIND disagree, anynsd must still give one of their answers.
     assert_like_a_peer(forms)
-    assert_not_larger(replies, KNOWN_LARGER.get((qname.lower(), qtype), 0))
+    compare.assert_not_larger({n: raw for n, (raw, _) in replies.items()}, PEERS,
+                              KNOWN_LARGER.get((qname.lower(), qtype), 0))
 
 
 # Where anynsd's reply may be larger than both peers', by at most so many
@@ -288,15 +278,6 @@ def test_answer(servers, qname, qtype, tcp, ename, casing):
 # doc/performance.md; they used to cost 9 bytes on _sip._udp.)
 KNOWN_LARGER = {}
 
-
-def assert_not_larger(replies, slack=0):
-    sizes = {n: len(raw) for n, (raw, _) in replies.items() if raw is not None}
-    if "anynsd" not in sizes or any(p not in sizes for p in PEERS):
-        return
-    ceiling = max(sizes[p] for p in PEERS) + slack
-    if sizes["anynsd"] > ceiling:
-        pytest.fail("anynsd's reply is %d bytes, Knot's %d, BIND's %d"
-                    % (sizes["anynsd"], sizes["knot"], sizes["bind"]), pytrace=False)
 
 
 # --- special cases --------------------------------------------------------------

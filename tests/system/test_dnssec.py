@@ -39,7 +39,7 @@ import pytest
 import compare
 import peers
 from compare import Wire, diff_forms, make_query, mix_case, normalise
-from conftest import ANYNSD, Anynsd, free_port, make_config
+from conftest import ANYNSD, make_config, start_ready
 
 SOURCE = Path(__file__).resolve().parent / "zones" / "dnssec" / "signed.zone"
 KEYGEN = shutil.which("dnssec-keygen") or "/usr/bin/dnssec-keygen"
@@ -133,21 +133,7 @@ class Servers:
 
 
 def _start_anynsd(base, zones):
-    workdir = base / "anynsd"
-    workdir.mkdir()
-    (workdir / "storage").mkdir()
-    port = free_port()
-    srv = Anynsd(workdir, make_config(workdir, zones, "127.0.0.1", port), "127.0.0.1",
-                 port)
-    srv.start(wait=False)
-    try:
-        for origin in zones:
-            peers.wait_zone_ready("127.0.0.1", port, origin, srv.proc)
-    except Exception as exc:
-        srv.stop()
-        raise RuntimeError("anynsd did not start: %s\n--- log ---\n%s"
-                           % (exc, srv.log()[-3000:]))
-    return srv
+    return start_ready(base, lambda d, port: make_config(d, zones, "127.0.0.1", port), zones)
 
 
 @pytest.fixture(scope="module")
@@ -187,16 +173,6 @@ def ask(servers, wire, tcp):
 KNOWN_LARGER = {}
 
 
-def check_size(raws, slack=0):
-    """anynsd's reply no larger than the larger of Knot's and BIND's."""
-    sizes = {n: len(r) for n, r in raws.items() if r is not None}
-    if "anynsd" not in sizes or any(p not in sizes for p in PEERS):
-        return
-    ceiling = max(sizes[p] for p in PEERS) + slack
-    if sizes["anynsd"] > ceiling:
-        pytest.fail("anynsd's reply is %d bytes, Knot's %d, BIND's %d"
-                    % (sizes["anynsd"], sizes["knot"], sizes["bind"]), pytrace=False)
-
 
 def check_like_peers(forms):
     """anynsd as Knot and BIND when they agree; else as one of Knot, BIND, NSD."""
@@ -230,7 +206,7 @@ def test_signed(servers, origin, mode, rel, qtype):
     raws = ask(servers, q.to_wire(), tcp)
     forms = {n: normalise(raw) for n, raw in raws.items()}
     check_like_peers(forms)
-    check_size(raws, KNOWN_LARGER.get((rel, qtype), 0))
+    compare.assert_not_larger(raws, PEERS, KNOWN_LARGER.get((rel, qtype), 0))
 
 
 # (query name, type, the apex as the query writes it): mixed-case names
