@@ -12,7 +12,6 @@ too. --providers reports every field two providers disagree on.
 """
 import base64
 import json
-import os
 import socket
 import subprocess
 import time

@@ -11,7 +11,6 @@ import time
 
 import pytest
 
-from conftest import ANYNS
 from ctl_fleet import Fleet, ctl, serial_of, wait_for, zone_text, ZONE
 
 

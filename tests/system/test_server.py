@@ -16,7 +16,6 @@ import dns.query
 import dns.rcode
 import dns.rdataclass
 import dns.rdatatype
-import pytest
 
 ZONE = """$ORIGIN example.com.
 $TTL 300
