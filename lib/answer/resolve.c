@@ -113,8 +113,8 @@ static const struct ans_node *closest_encloser(const struct ans_zone *z,
 	/* The walk's name is in the zone (the zone set found it, follow()
 	 * checked targets), so no suffix above the apex is a node: hashing
 	 * starts from the apex's state kept in the zone, and only the labels
-	 * below it are hashed. Were the name outside, every probe would
-	 * miss on its bytes, as before. */
+	 * below it are hashed. A name with fewer labels than the apex is
+	 * outside it: every probe misses on its bytes. */
 	/* ans_zone_apex_shash(), read inline from the snapshot's block. */
 	const struct zone_mem *m = z->priv;
 	unsigned al = m->apex_labels, top = wk->labels;
@@ -127,7 +127,11 @@ static const struct ans_node *closest_encloser(const struct ans_zone *z,
 	} else {
 		ans_name_shash_suffixes(wk->lname, wk->offs, wk->labels, st);
 	}
-	for (unsigned i = 0; i <= top; i++) {
+	/* The apex itself is not probed: the name is in the zone, so its
+	 * suffix of al labels is the apex (an NXDOMAIN below the apex, the
+	 * most common negative answer, is one probe, not two). */
+	unsigned last = al <= wk->labels ? top : top + 1;
+	for (unsigned i = 0; i < last; i++) {
 		size_t off = i < wk->labels ? wk->offs[i] : wk->len - 1;
 		const struct ans_node *n =
 			ans_zone_find_hashed(z, wk->lname + off, wk->len - off, st[i]);
@@ -137,8 +141,9 @@ static const struct ans_node *closest_encloser(const struct ans_zone *z,
 			return n;
 		}
 	}
-	*exact = false;
-	return NULL;
+	*exact = top == 0 && last == top;
+	*state = m->apex_state;
+	return last == top ? z->apex_node : NULL;
 }
 
 /* The highest zone cut or DNAME on the path from the apex to `ce` that
@@ -282,12 +287,18 @@ static const struct ans_node *wildcard_of(const struct ans_zone *z,
 					  const struct ans_node *ce, uint64_t ce_state)
 {
 	static const uint8_t star[2] = { 1, '*' };
-	uint8_t name[ANS_NAME_MAX];
-	size_t len;
-	if (!(ce->flags & ANS_NODE_HAS_WILDCARD) ||
-	    ans_name_concat(name, &len, star, sizeof(star), ce->owner) != ANS_OK)
+	uint8_t name[ANS_NAME_MAX + 2];
+	if (!(ce->flags & ANS_NODE_HAS_WILDCARD))
 		return NULL;
-	return ans_zone_find_hashed(z, name, len, ans_name_shash_label(ce_state, star));
+	/* "*." and the encloser's owner (a node's name: valid, lowercased),
+	 * without ans_name_concat()'s label walk; too long is no node. */
+	size_t len = ans_name_len(ce->owner);
+	if (len + 2 > ANS_NAME_MAX)
+		return NULL;
+	name[0] = 1;
+	name[1] = '*';
+	resp_copy_short(name + 2, ce->owner, len);
+	return ans_zone_find_hashed(z, name, len + 2, ans_name_shash_label(ce_state, star));
 }
 
 static int step(struct resp *r, const struct ans_zone *z, struct walk *wk,
