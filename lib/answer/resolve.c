@@ -102,6 +102,40 @@ static int follow(struct walk *wk, const struct ans_zone *z, const uint8_t *targ
 	return FOLLOW;
 }
 
+/* follow() for a CNAME's rdata (`rdlen` bytes, one name): the one walk
+ * that checks the name lies in the rdata (what ans_rdata_target() checks),
+ * notes its label offsets and finds its length, then the folding copy;
+ * a name of another shape stops the chain. */
+static int follow_rdata(struct walk *wk, const struct ans_zone *z, const uint8_t *rd,
+			size_t rdlen)
+{
+	size_t end = rdlen < ANS_NAME_MAX ? rdlen : ANS_NAME_MAX, p = 0;
+	unsigned labels = 0;
+	for (;;) {
+		if (p >= end)
+			return STOP;
+		uint8_t len = rd[p];
+		if (len == 0)
+			break;
+		if (len > ANS_LABEL_MAX)
+			return STOP;
+		wk->offs_buf[labels++] = (uint8_t)p;
+		p += (size_t)len + 1;
+	}
+	uint8_t *b = wk->buf[wk->next_buf];
+	wk->next_buf ^= 1;
+	size_t len = p + 1;
+	ans_name_fold_copy(b, rd, len);
+	if (!in_zone(b, len, wk->offs_buf, labels, z->apex))
+		return STOP;
+	wk->owner = b;
+	wk->lname = b;
+	wk->len = len;
+	wk->labels = labels;
+	wk->offs = wk->offs_buf;
+	return FOLLOW;
+}
+
 /* One pass hashes every suffix of the name (name_fast.c), then one probe
  * per label stripped; the exact name, the common case, is the first. On
  * return *state is the hash state of the encloser, for its wildcard. */
@@ -123,7 +157,7 @@ static const struct ans_node *closest_encloser(const struct ans_zone *z,
 		top = wk->labels - al;
 		st[top] = h;
 		for (unsigned i = top; i-- > 0;)
-			st[i] = h = ans_name_shash_label(h, wk->lname + wk->offs[i]);
+			st[i] = h = ans_name_shash_step(h, wk->lname + wk->offs[i]);
 	} else {
 		ans_name_shash_suffixes(wk->lname, wk->offs, wk->labels, st);
 	}
@@ -274,8 +308,7 @@ static int at_node(struct resp *r, const struct ans_zone *z, struct walk *wk,
 			return STOP;
 		if (wk->visited_count < CHAIN_MAX)
 			wk->visited[wk->visited_count++] = n;
-		return follow(wk, z, ans_rdata_target(ANS_TYPE_CNAME, cn->rdata + 2,
-						      ans_get_u16(cn->rdata)));
+		return follow_rdata(wk, z, cn->rdata + 2, ans_get_u16(cn->rdata));
 	}
 	resp_put_soa(r, z);   /* NODATA: RFC 2308 §2.2 */
 	if (r->dnssec)

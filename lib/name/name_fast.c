@@ -16,45 +16,10 @@
 
 #include <string.h>
 
-static inline uint64_t load64(const uint8_t *p)
-{
-	uint64_t v;
-	memcpy(&v, p, 8);
-	return v;
-}
-
-static inline uint64_t load32(const uint8_t *p)
-{
-	uint32_t v;
-	memcpy(&v, p, 4);
-	return v;
-}
-
-/* One word into the state: a multiply and a shift, both invertible, so
- * two different words never give the same state from the same start. */
-static inline uint64_t mix(uint64_t h, uint64_t v)
-{
-	h = (h ^ v) * 0x9e3779b97f4a7c15ULL;
-	return h ^ (h >> 32);
-}
-
-/* The label's n = length + 1 bytes (length byte first) as few words, read
- * only inside the label: whole words, then an overlapping last word; short
- * labels as two overlapping halves or three bytes. Which bytes are read
- * depends on n alone, and n is the first byte, so equal words mean equal
- * labels. */
+/* The label step is ans_name_shash_step() (name.h, inline). */
 static inline uint64_t shash_label(uint64_t suffix, const uint8_t *label)
 {
-	size_t n = (size_t)label[0] + 1;
-	uint64_t h = suffix;
-	if (n >= 8) {
-		for (size_t i = 0; i + 8 < n; i += 8)
-			h = mix(h, load64(label + i));
-		return mix(h, load64(label + n - 8));
-	}
-	if (n >= 4)
-		return mix(h, load32(label) << 32 | load32(label + n - 4));
-	return mix(h, (uint64_t)label[0] << 16 | (uint64_t)label[n / 2] << 8 | label[n - 1]);
+	return ans_name_shash_step(suffix, label);
 }
 
 uint64_t ans_name_shash_label(uint64_t suffix, const uint8_t *label)
