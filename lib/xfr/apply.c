@@ -22,10 +22,14 @@
  * RRset it sees, so an added RR's TTL wins over the older ones, as a
  * dynamic update would leave it.
  *
- * Cost: O(changes) hashing plus one pointer probe per old RR, then one
- * full ans_zone_builder_finish(), which is most of the time for a large
- * zone (doc/xfr.md has the figures and the zone.c hook that would copy the
- * untouched nodes instead).
+ * Patch first: the same feed restricted to the owners the changesets name
+ * (their surviving old RRs found through their old node, not the cursor)
+ * is built as a small snapshot and handed to ans_zone_patch() (zone.h),
+ * which copies the node array and shares everything else with the old
+ * snapshot when the change keeps the zone's shape. Only when it says
+ * ANS_EAGAIN (new or vanished nodes, cuts, DNSSEC tables, big changes) is
+ * the full feed built: O(changes) hashing plus one pointer probe per old
+ * RR, then one full ans_zone_builder_finish() (doc/xfr.md has figures).
  */
 #include <ctype.h>
 #include <stdlib.h>
@@ -293,9 +297,105 @@ static int feed_old(const struct change_tab *t, const struct ans_zone *old,
 	return rc;
 }
 
+static int owner_cmp(const void *pa, const void *pb)
+{
+	return ans_name_cmp(*(const uint8_t *const *)pa, *(const uint8_t *const *)pb);
+}
+
+/* The distinct owners the changesets name, sorted; *n their count. */
+static const uint8_t **changed_owners(const struct change_tab *t, size_t *n)
+{
+	const uint8_t **o = malloc((t->count ? t->count : 1) * sizeof(*o));
+	if (!o)
+		return NULL;
+	for (size_t i = 0; i < t->count; i++)
+		o[i] = t->e[i].rr.owner;
+	qsort(o, t->count, sizeof(*o), owner_cmp);
+	*n = 0;
+	for (size_t i = 0; i < t->count; i++)
+		if (*n == 0 || !ans_name_equal(o[*n - 1], o[i]))
+			o[(*n)++] = o[i];
+	return o;
+}
+
+/* The old RRs of the changed owners that no changeset named. */
+static int feed_old_at(const struct change_tab *t, const struct ans_zone *old,
+		       const uint8_t *const *owners, size_t n, struct ans_zone_builder *b)
+{
+	int rc = ANS_OK;
+	for (size_t i = 0; rc == ANS_OK && i < n; i++) {
+		const struct ans_node *node = ans_zone_find(old, owners[i]);
+		for (uint16_t k = 0; node && rc == ANS_OK && k < node->rrset_count; k++) {
+			struct ans_rrset_walk w;
+			struct ans_xfr_rr rr;
+			ans_rrset_walk_init(&w, node, &node->rrsets[k]);
+			while (rc == ANS_OK && ans_rrset_walk_next(&w, &rr)) {
+				if ((rr.type == ANS_TYPE_SOA && node == old->apex_node) ||
+				    old_rd_known(t, rr.rdata))
+					continue;
+				rc = ans_zone_builder_add(b, node->owner, rr.type, rr.ttl,
+							  rr.rdata, rr.rdlen, -1, 0);
+			}
+		}
+	}
+	return rc;
+}
+
+/* The new contents of the changed owners (and the apex) as a snapshot,
+ * fed in the full build's order so that TTLs come out the same. */
+static int build_part(struct change_tab *t, const struct ans_zone *old,
+		      const struct ans_xfr_rr *soa, const uint8_t *const *owners,
+		      size_t n, struct ans_zone **part)
+{
+	struct ans_zone_builder *b;
+	int rc = ans_zone_builder_new(&b, old->apex);
+	if (rc)
+		return rc;
+	rc = ans_zone_builder_add(b, soa->owner, soa->type, soa->ttl, soa->rdata,
+				  soa->rdlen, -1, 0);
+	if (rc == ANS_OK)
+		rc = feed_added(t, b);
+	if (rc == ANS_OK)
+		rc = feed_old_at(t, old, &old->apex, 1, b);
+	if (rc == ANS_OK)
+		rc = feed_old_at(t, old, owners, n, b);
+	if (rc) {
+		ans_zone_builder_free(b);
+		return rc;
+	}
+	return ans_zone_builder_finish(b, NULL, part);
+}
+
+/* ans_zone_patch() when the change allows it; ANS_EAGAIN otherwise. */
+static int patch(struct change_tab *t, const struct ans_zone *old,
+		 const struct ans_xfr_rr *soa, struct ans_zone **out)
+{
+	size_t n = 0;
+	const uint8_t **owners = changed_owners(t, &n);
+	if (!owners)
+		return ANS_ENOMEM;
+	int rc = ANS_EAGAIN;
+	if (n <= ANS_ZONE_PATCH_MAX || n <= old->node_count / 20) {
+		struct ans_zone *part;
+		/* The apex is fed once: drop it from the owner list. */
+		size_t k = 0;
+		for (size_t i = 0; i < n; i++)
+			if (!ans_name_equal(owners[i], old->apex))
+				owners[k++] = owners[i];
+		rc = build_part(t, old, soa, owners, k, &part);
+		if (rc == ANS_OK)
+			rc = ans_zone_patch(old, part, owners, k, out);
+	}
+	free(owners);
+	return rc;
+}
+
 static int build(struct change_tab *t, const struct ans_zone *old,
 		 const struct ans_xfr_rr *soa, struct ans_zone **out)
 {
+	int prc = patch(t, old, soa, out);
+	if (prc != ANS_EAGAIN)
+		return prc;
 	struct ans_zone_builder *b;
 	int rc = ans_zone_builder_new(&b, old->apex);
 	if (rc)

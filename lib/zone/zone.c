@@ -529,28 +529,31 @@ static uint32_t addl_entry(const struct ans_zone *z, const struct ans_node *owne
 /* Resolves, once per snapshot, the targets of every NS, MX and SRV RRset
  * to the nodes holding their A/AAAA records, in rdata order, so that an
  * answer adds them without copying, lowercasing or hashing a name. */
+void ans_zone_link_node(struct ans_zone *z, const struct ans_node *n)
+{
+	for (uint16_t k = 0; k < n->rrset_count; k++) {
+		const struct ans_rrset *rs = &n->rrsets[k];
+		if (!has_addl(rs->type))
+			continue;
+		uint8_t *block = (uint8_t *)rs->rdata + rs->rdata_len;
+		const uint8_t *p = rs->rdata;
+		uint32_t count = 0;
+		for (uint16_t r = 0; r < rs->count; r++) {
+			uint16_t len = ans_get_u16(p);
+			const uint8_t *t = ans_rdata_target(rs->type, p + 2, len);
+			uint32_t v = t ? addl_entry(z, n, t) : 0;
+			p += 2 + len;
+			if (v)
+				memcpy(block + 4 + 4 * count++, &v, 4);
+		}
+		memcpy(block, &count, 4);
+	}
+}
+
 static void link_additional(struct ans_zone *z)
 {
-	for (size_t i = 0; i < z->node_count; i++) {
-		const struct ans_node *n = &z->nodes[i];
-		for (uint16_t k = 0; k < n->rrset_count; k++) {
-			const struct ans_rrset *rs = &n->rrsets[k];
-			if (!has_addl(rs->type))
-				continue;
-			uint8_t *block = (uint8_t *)rs->rdata + rs->rdata_len;
-			const uint8_t *p = rs->rdata;
-			uint32_t count = 0;
-			for (uint16_t r = 0; r < rs->count; r++) {
-				uint16_t len = ans_get_u16(p);
-				const uint8_t *t = ans_rdata_target(rs->type, p + 2, len);
-				uint32_t v = t ? addl_entry(z, n, t) : 0;
-				p += 2 + len;
-				if (v)
-					memcpy(block + 4 + 4 * count++, &v, 4);
-			}
-			memcpy(block, &count, 4);
-		}
-	}
+	for (size_t i = 0; i < z->node_count; i++)
+		ans_zone_link_node(z, &z->nodes[i]);
 }
 
 unsigned ans_rrset_addl(const struct ans_rrset *rs, const uint8_t **entries)
@@ -601,6 +604,11 @@ static uint32_t soa_field(const struct ans_zone *z, size_t field)
 	return off ? ans_get_u32(soa->rdata + 2 + off + 4 * field) : 0;
 }
 
+uint32_t ans_zone_soa_serial(const struct ans_zone *z)
+{
+	return soa_field(z, 0);
+}
+
 uint32_t ans_zone_soa_minimum(const struct ans_zone *z)
 {
 	return soa_field(z, 4);
@@ -644,7 +652,7 @@ static bool same_label(const uint8_t *a, const uint8_t *b)
  * [owner ptr][SOA][IN][TTL][RDLENGTH][MNAME above apex][ptr][RNAME above
  * apex][ptr][five counters]. A zone whose SOA does not fit the pattern
  * (root zone, MNAME/RNAME elsewhere) gets none and answers the slow way. */
-static int build_soa_wire(struct zone_mem *m)
+int ans_zone_soa_wire_build(struct zone_mem *m)
 {
 	struct ans_zone *z = &m->zone;
 	const struct ans_rrset *soa = ans_zone_soa(z);
@@ -814,7 +822,7 @@ static int build_snapshot(struct build *bd)
 	}
 	bd->m->apex_state = ans_name_shash(z->apex);
 	bd->m->apex_labels = ans_name_labels(z->apex);
-	err = build_soa_wire(bd->m);
+	err = ans_zone_soa_wire_build(bd->m);
 	if (err)
 		return err;
 	z->memory_bytes = bd->m->arena.total_bytes + sizeof(*bd->m);
@@ -847,6 +855,7 @@ int ans_zone_builder_finish(struct ans_zone_builder *b, struct ans_diag *diag,
 		return ANS_ENOMEM;
 	}
 	ans_arena_init(&m->arena, 0);
+	atomic_init(&m->refs, 1);
 	m->zone.priv = m;
 	struct build bd = { .b = b, .diag = diag, .m = m, .z = &m->zone };
 	int err = build_snapshot(&bd);
@@ -864,6 +873,21 @@ void ans_zone_free(struct ans_zone *z)
 	if (!z)
 		return;
 	struct zone_mem *m = z->priv;
-	ans_arena_free(&m->arena);
-	free(m);
+	/* Patched snapshots made from this one read its arena, never its
+	 * own node array (they copy it). */
+	free(m->own_nodes);
+	m->own_nodes = NULL;
+	ans_zone_mem_put(m);
+}
+
+void ans_zone_mem_put(struct zone_mem *m)
+{
+	while (m && atomic_fetch_sub(&m->refs, 1) == 1) {
+		struct zone_mem *base = m->base;
+		ans_zone_mem_put(m->part);
+		ans_arena_free(&m->arena);
+		free(m->own_nodes);
+		free(m);
+		m = base;   /* a loop, not recursion: chains can be long */
+	}
 }

@@ -117,6 +117,22 @@ int ans_zone_builder_finish(struct ans_zone_builder *b, struct ans_diag *diag,
 /* Frees a builder that will not be finished. NULL is fine. */
 void ans_zone_builder_free(struct ans_zone_builder *b);
 
+/* The snapshot `old` with the nodes of the owners owners[0..n) (lowercased;
+ * the apex is always taken) replaced by their nodes in `part`, a snapshot
+ * of the same apex built from the complete new contents of those owners
+ * (an owner with no records left is simply absent from it). Untouched data
+ * is shared with `old` by reference count, so `old` may be freed before or
+ * after the result. Consumes `part` in every case. ANS_EAGAIN when the
+ * change is not one a patch can make (new or vanished nodes, zone cuts,
+ * DNAMEs, DNSSEC tables or address-record presence changing, more than
+ * ANS_ZONE_PATCH_MAX owners and 5 % of the nodes, a long patch chain):
+ * then build in full. The result equals a full build of the same records
+ * (doc/zone.md, "Patching"). Errors: ANS_ENOMEM, ANS_EAGAIN. Added for
+ * IXFR apply. */
+#define ANS_ZONE_PATCH_MAX 64
+int ans_zone_patch(const struct ans_zone *old, struct ans_zone *part,
+		   const uint8_t *const *owners, size_t n, struct ans_zone **out) ANS_WUR;
+
 /* Frees a snapshot and everything it holds. NULL is fine. Only when no
  * reader can still see it (after an RCU grace period in anynsd). */
 void ans_zone_free(struct ans_zone *z);

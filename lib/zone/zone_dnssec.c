@@ -160,6 +160,24 @@ int ans_zone_dnssec_build(struct ans_zone *z, struct ans_arena *arena)
 	return ANS_OK;
 }
 
+int ans_zone_dnssec_share(struct ans_zone *z, const struct ans_zone *old,
+			  struct ans_arena *arena)
+{
+	struct ans_zone_dnssec *d = ans_arena_alloc(arena, sizeof(*d));
+	if (!d)
+		return ANS_ENOMEM;
+	*d = *old->dnssec;
+	d->zone = z;
+	z->dnssec = d;
+	return ANS_OK;
+}
+
+bool ans_zone_nsec3_counts(const struct ans_zone *old, const struct ans_node *n)
+{
+	uint8_t hash[NSEC3_HASH_LEN];
+	return old->dnssec && old->dnssec->is_nsec3 && nsec3_node_hash(old->dnssec, n, hash);
+}
+
 bool ans_zone_is_nsec3(const struct ans_zone *z)
 {
 	return z->dnssec && z->dnssec->is_nsec3;

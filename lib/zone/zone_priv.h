@@ -6,6 +6,7 @@
 #ifndef ANS_ZONE_ZONE_PRIV_H
 #define ANS_ZONE_ZONE_PRIV_H
 
+#include <stdatomic.h>
 #include <stdbool.h>
 #include <stdint.h>
 #include <string.h>
@@ -14,14 +15,55 @@
 #include "lib/zone/zone.h"
 
 /* One heap block per snapshot: the arena that holds every node, RRset,
- * name and rdata byte, and the zone struct itself (zone.priv points here). */
+ * name and rdata byte, and the zone struct itself (zone.priv points here).
+ * A patched snapshot (zone_patch.c) also reads the arenas of the snapshot
+ * it was made from (`base`) and of the small zone of its changed owners
+ * (`part`): it holds a reference on each, and its own node array is a
+ * separate heap block (`own_nodes`) freed with it, since nothing else
+ * points into it. `refs` counts the snapshot itself (until
+ * ans_zone_free) plus every patched snapshot made from it. */
 struct zone_mem {
 	struct ans_arena arena;
 	struct ans_zone zone;
 	struct ans_zone_soa_wire soa_wire;   /* valid when soa_wire.rr */
 	uint64_t apex_state;                 /* ans_name_shash(apex) */
 	unsigned apex_labels;
+	atomic_uint refs;
+	unsigned depth;                      /* patches since a full build */
+	struct zone_mem *base, *part;        /* references held, or NULL */
+	struct ans_node *own_nodes;          /* malloc'd node array, or NULL */
 };
+
+/* Drops one reference; the last one frees the memory (and drops base and
+ * part). */
+void ans_zone_mem_put(struct zone_mem *m);
+
+/* The additional-section entries of the NS, MX and SRV RRsets of node n
+ * of z (zone.c), rewritten in place; needs the index and flags. */
+void ans_zone_link_node(struct ans_zone *z, const struct ans_node *n);
+
+/* The negative-answer SOA template of m->zone (zone.c). Errors:
+ * ANS_ENOMEM. */
+int ans_zone_soa_wire_build(struct zone_mem *m) ANS_WUR;
+
+/* SERIAL of the apex SOA, 0 without one. */
+uint32_t ans_zone_soa_serial(const struct ans_zone *z);
+
+/* Builds the referral block of one cut (DELEG, not occluded) of z in
+ * `arena` and stores its address in the slot of the cut's NS RRset, which
+ * must be writable (zone_referral.c). Errors: ANS_ENOMEM. */
+int ans_zone_referral_build_one(struct ans_zone *z, const struct ans_node *cut,
+				struct ans_arena *arena) ANS_WUR;
+
+/* z->dnssec as a copy of old's, for a patched snapshot with the same
+ * nodes holding NSEC and qualifying NSEC3 records (zone_dnssec.c): the
+ * tables are shared. Errors: ANS_ENOMEM. */
+int ans_zone_dnssec_share(struct ans_zone *z, const struct ans_zone *old,
+			  struct ans_arena *arena) ANS_WUR;
+
+/* Whether node n (of any snapshot with the same apex) holds an NSEC3 that
+ * old's NSEC3 table would count (zone_dnssec.c). */
+bool ans_zone_nsec3_counts(const struct ans_zone *old, const struct ans_node *n);
 
 /* Builds z->index over z->nodes (which must be laid out) in `arena`.
  * Errors: ANS_ENOMEM. */

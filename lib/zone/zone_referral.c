@@ -31,6 +31,7 @@
  * u8 ncompr, u8 nlabels; nptr u16 pointer positions in rr; ncompr u16
  * message offsets; len bytes of records (rr); nlabels labels.
  */
+#include <stdlib.h>
 #include <string.h>
 
 #include "lib/base/wire.h"
@@ -285,6 +286,16 @@ static uint8_t *build_one(struct sim *s, const struct ans_zone *z,
 	return b;
 }
 
+static int store_one(struct sim *s, struct ans_zone *z, const struct ans_node *n,
+		     struct ans_arena *arena)
+{
+	int err = ANS_OK;
+	uint8_t *b = build_one(s, z, n, arena, &err);
+	if (!err)
+		memcpy(ans_rrset_referral_slot(ans_node_rrset(n, ANS_TYPE_NS)), &b, sizeof(b));
+	return err;
+}
+
 int ans_zone_referrals_build(struct ans_zone *z, struct ans_arena *arena)
 {
 	struct sim s;
@@ -292,13 +303,22 @@ int ans_zone_referrals_build(struct ans_zone *z, struct ans_arena *arena)
 		const struct ans_node *n = &z->nodes[i];
 		if ((n->flags & (ANS_NODE_DELEG | ANS_NODE_OCCLUDED)) != ANS_NODE_DELEG)
 			continue;
-		int err = ANS_OK;
-		uint8_t *b = build_one(&s, z, n, arena, &err);
+		int err = store_one(&s, z, n, arena);
 		if (err)
 			return err;
-		memcpy(ans_rrset_referral_slot(ans_node_rrset(n, ANS_TYPE_NS)), &b, sizeof(b));
 	}
 	return ANS_OK;
+}
+
+int ans_zone_referral_build_one(struct ans_zone *z, const struct ans_node *cut,
+				struct ans_arena *arena)
+{
+	struct sim *s = malloc(sizeof(*s));   /* ~6 KiB: not on the stack twice */
+	if (!s)
+		return ANS_ENOMEM;
+	int err = store_one(s, z, cut, arena);
+	free(s);
+	return err;
 }
 
 bool ans_rrset_referral(const struct ans_rrset *ns, struct ans_referral_wire *out)
