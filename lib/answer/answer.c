@@ -58,7 +58,7 @@ static size_t size_limit(const struct query *qq, const struct ans_answer_conf *c
 
 /* Header space and the question, echoed as received (RFC 1035 §4.1.2). */
 static void begin(struct resp *r, const struct query *qq, struct ans_compr *compr,
-		  uint8_t *out, size_t limit)
+		  const uint8_t *lname, uint8_t *out, size_t limit)
 {
 	/* Field by field, not memset: the added[]/addl_src[] arrays are only
 	 * read up to their counts, and this runs for every packet. */
@@ -73,6 +73,7 @@ static void begin(struct resp *r, const struct query *qq, struct ans_compr *comp
 	r->compr = compr;
 	const uint8_t *qname = qq->qname;
 	r->qname = qname;
+	r->lname = lname;
 	r->qname_len = qq->qname_len;
 	/* RD and CD are copied (RFC 1035 §4.1.1, RFC 4035 §3.1.6); RA never. */
 	r->flags = (uint16_t)(QFLAG_QR | (qq->opcode << 11) |
@@ -279,7 +280,7 @@ int ans_answer(struct ans_answer_ctx *ctx, const struct ans_answer_conf *conf,
 		qq.has_edns = qq.has_tsig = false;   /* as Knot: no OPT then */
 	struct resp r;
 	size_t limit = size_limit(&qq, conf, tr, out_size);
-	begin(&r, &qq, &ctx->compr, out, limit);
+	begin(&r, &qq, &ctx->compr, ctx->lname, out, limit);
 	r.w.len = limit - opt_reserve(&qq, conf);
 	r.rcode = st == QUERY_FORMERR ? RCODE_FORMERR : triage(&qq, info);
 	if (info->is_notify)
@@ -311,7 +312,7 @@ size_t ans_answer_error(const uint8_t *q, size_t q_len, uint8_t rcode,
 		return 0;
 	struct resp r;
 	size_t limit = out_size < 65535 ? out_size : 65535;
-	begin(&r, &qq, &compr, out, limit);
+	begin(&r, &qq, &compr, lname, out, limit);
 	r.rcode = rcode;
 	qq.has_tsig = false;   /* the program answers TSIG itself */
 	return finish(&r, &qq, NULL, limit, q, q_len);

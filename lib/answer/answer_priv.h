@@ -58,6 +58,9 @@ struct resp {
 	struct ans_wire w;
 	struct ans_compr *compr;
 	const uint8_t *qname;       /* as received: owner of answers at qname */
+	const uint8_t *lname;       /* the same name lowercased (ctx->lname):
+				    * what compares against the zone's names,
+				    * which are lowercased, as exact bytes */
 	size_t qname_len;
 	uint16_t flags;
 	uint16_t rcode;             /* extended: may exceed 15 (BADVERS) */

@@ -190,6 +190,17 @@ static const struct wcase cases[] = {
 	{ "c3.example.com.", ANS_TYPE_A, false, 1 },
 	{ "c4.example.com.", ANS_TYPE_AAAA, false, 1 + 2 },
 	{ "c4.example.com.", ANS_TYPE_MX, false, 1 + 1 },
+	/* 0x20 questions: the SOA and referral short cuts compare the
+	 * lowercased question with the zone's names; the compressor still
+	 * points at the question as written (the bytes must be equal). */
+	{ "NX.EXAMPLE.COM.", ANS_TYPE_A, false, 1 },
+	{ "a.B.Nx.eXaMpLe.cOm.", ANS_TYPE_A, true, 1 },
+	{ "X.Ns1.ExAmPlE.CoM.", ANS_TYPE_A, false, 1 },
+	{ "x.HostMaster.example.COM.", ANS_TYPE_A, false, 1 },
+	{ "ExAmPlE.CoM.", ANS_TYPE_TXT, false, 1 },
+	{ "a.B.SuB.ExAmPlE.CoM.", ANS_TYPE_A, false, 2 + 3 },
+	{ "Ns.SUB.example.com.", ANS_TYPE_A, true, 2 + 3 },
+	{ "X.OoB.EXAMPLE.com.", ANS_TYPE_A, false, 2 + 1 },
 	/* ends in the apex's bytes inside a label: not in the zone */
 	{ "c5.example.com.", ANS_TYPE_A, false, 1 },
 	/* rdata of 6, 29 and 65 bytes with RDLENGTH: every copy size */
