@@ -14,6 +14,18 @@ static const char *const qtype_names[STATS_QTYPES] = {
 	"HTTPS", "CAA", "IXFR", "AXFR", "ANY", "other",
 };
 
+/* stats.h: index ^ (STATS_QTYPES - 1), so the zeros of the rest mean
+ * "other"; the order is qtype_names[]. */
+#define QT(type, index) [type] = (index) ^ (STATS_QTYPES - 1)
+const uint8_t stats_qtype_map[STATS_QTYPE_MAP] = {
+	QT(1, 0), QT(2, 1), QT(5, 2), QT(6, 3), QT(12, 4), QT(15, 5),
+	QT(16, 6), QT(28, 7), QT(33, 8), QT(35, 9), QT(43, 10), QT(46, 11),
+	QT(47, 12), QT(48, 13), QT(50, 14), QT(51, 15), QT(52, 16),
+	QT(64, 17), QT(65, 18), QT(257, 19), QT(251, 20), QT(252, 21),
+	QT(255, 22),
+};
+#undef QT
+
 /* RFC 6895 §2.3 (header RCODEs 0..15, extended ones from the OPT RR). */
 static const char *const rcode_names[STATS_RCODES] = {
 	"NOERROR", "FORMERR", "SERVFAIL", "NXDOMAIN", "NOTIMP", "REFUSED",

@@ -70,37 +70,19 @@ extern const char *const stats_transport_names[STATS_TRANSPORTS];
 int stats_new(struct stats **out, size_t workers, size_t zones) ANS_WUR;
 void stats_free(struct stats *s);
 
-/* Index of `qtype` in the qtype table (the last one is "other"); a
- * switch the compiler turns into a jump table, in the order of
- * stats_qtype_name(). */
+/* qtype -> its index XOR (STATS_QTYPES - 1), for qtypes 0..257 (CAA is
+ * the highest counted): a type not in the table reads 0 there, which XOR
+ * gives "other", so the table needs no entry for it (stats.c). */
+#define STATS_QTYPE_MAP 258
+extern const uint8_t stats_qtype_map[STATS_QTYPE_MAP];
+
+/* Index of `qtype` in the qtype table (the last one is "other"), in the
+ * order of stats_qtype_name(): a load, a compare and an XOR; the switch
+ * it replaces cost ~11 instructions a query (round 10). */
 static inline size_t stats_qtype_index(uint16_t qtype)
 {
-	switch (qtype) {
-	case 1: return 0;     /* A */
-	case 2: return 1;     /* NS */
-	case 5: return 2;     /* CNAME */
-	case 6: return 3;     /* SOA */
-	case 12: return 4;    /* PTR */
-	case 15: return 5;    /* MX */
-	case 16: return 6;    /* TXT */
-	case 28: return 7;    /* AAAA */
-	case 33: return 8;    /* SRV */
-	case 35: return 9;    /* NAPTR */
-	case 43: return 10;   /* DS */
-	case 46: return 11;   /* RRSIG */
-	case 47: return 12;   /* NSEC */
-	case 48: return 13;   /* DNSKEY */
-	case 50: return 14;   /* NSEC3 */
-	case 51: return 15;   /* NSEC3PARAM */
-	case 52: return 16;   /* TLSA */
-	case 64: return 17;   /* SVCB */
-	case 65: return 18;   /* HTTPS */
-	case 257: return 19;  /* CAA */
-	case 251: return 20;  /* IXFR */
-	case 252: return 21;  /* AXFR */
-	case 255: return 22;  /* ANY */
-	default: return STATS_QTYPES - 1;
-	}
+	unsigned v = qtype < STATS_QTYPE_MAP ? stats_qtype_map[qtype] : 0;
+	return v ^ (STATS_QTYPES - 1);
 }
 
 /* Name of qtype index i ("A", "AAAA", ..., "other"). */
