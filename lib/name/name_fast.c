@@ -70,10 +70,45 @@ static uint64_t fold_word(uint64_t w)
 	return w | (upper >> 2);
 }
 
+#if defined(__SSE2__)
+#include <emmintrin.h>
+
+/* Sixteen bytes at a time where SSE2 is there (every x86-64): a byte is a
+ * capital when, as a signed byte, it is above '@' and below '['; bytes >=
+ * 0x80 are negative, so never. Three compares and logic ops a vector, where
+ * the word fold takes about a dozen per eight bytes. */
+static inline __m128i fold16(__m128i v)
+{
+	__m128i ge_a = _mm_cmpgt_epi8(v, _mm_set1_epi8('A' - 1));
+	__m128i le_z = _mm_cmplt_epi8(v, _mm_set1_epi8('Z' + 1));
+	return _mm_or_si128(v, _mm_and_si128(_mm_and_si128(ge_a, le_z),
+					     _mm_set1_epi8(0x20)));
+}
+
+/* len >= 16: whole vectors, then the last sixteen bytes again (folding is
+ * idempotent, so the overlap is written unchanged, also when dst == src). */
+static void fold_copy16(uint8_t *dst, const uint8_t *src, size_t len)
+{
+	for (size_t i = 0; i + 16 < len; i += 16)
+		_mm_storeu_si128((__m128i *)(dst + i),
+				 fold16(_mm_loadu_si128((const __m128i *)(src + i))));
+	_mm_storeu_si128((__m128i *)(dst + len - 16),
+			 fold16(_mm_loadu_si128((const __m128i *)(src + len - 16))));
+}
+#endif
+
 void ans_name_fold_copy(uint8_t *dst, const uint8_t *src, size_t len)
 {
 	size_t i = 0;
 	uint64_t w;
+#if defined(__SSE2__)
+	/* A question name is 20-40 bytes: the word loop below cost ~90
+	 * instructions a query on mix2 (round 10). */
+	if (len >= 16) {
+		fold_copy16(dst, src, len);
+		return;
+	}
+#endif
 	for (; i + 8 <= len; i += 8) {
 		memcpy(&w, src + i, 8);
 		w = fold_word(w);
