@@ -156,16 +156,19 @@ enum query_status query_parse(const uint8_t *q, size_t q_len,
 	size_t pos = HDR_LEN;
 	if (!parse_qname(q, q_len, &pos, qname, lname, qq))
 		return QUERY_FORMERR;
+	/* TYPE and CLASS after one room check (pos <= q_len here), not
+	 * through the cursor's two: the cursor is for the rarer records. */
+	if (q_len - pos < 4)
+		return QUERY_FORMERR;
+	qq->qtype = ans_get_u16(q + pos);
+	qq->qclass = ans_get_u16(q + pos + 2);
+	pos += 4;
+	qq->has_question = true;
+	qq->question_end = pos;
+	if (an + ns + ar == 0)
+		return pos == q_len ? QUERY_OK : QUERY_FORMERR;
 	struct ans_wire w = ans_wire_init((uint8_t *)q, q_len);
 	w.pos = pos;
-	qq->qtype = ans_wire_read_u16(&w);
-	qq->qclass = ans_wire_read_u16(&w);
-	if (w.err)
-		return QUERY_FORMERR;
-	qq->has_question = true;
-	qq->question_end = w.pos;
-	if (an + ns + ar == 0)
-		return w.pos == q_len ? QUERY_OK : QUERY_FORMERR;
 	return parse_records(q, q_len, &w, (unsigned)an + ns, ar, qq);
 }
 
