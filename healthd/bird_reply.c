@@ -90,7 +90,9 @@ static bool is_code(const char *line, size_t len, int code, bool *cont)
 {
 	if (len >= 1 && line[0] == ' ')
 		return *cont;
-	*cont = len >= 5 && code_of(line) == code;
+	/* The code is followed by '-' (more lines) or ' ' (the last), as
+	 * hd_bird_reply_parse requires: "10020 x" is not a 1002 line. */
+	*cont = len >= 5 && code_of(line) == code && (line[4] == '-' || line[4] == ' ');
 	return *cont;
 }
 
