@@ -369,7 +369,8 @@ static size_t count_sig_groups(const struct brr *rrs, size_t n)
 
 /* Splits the node's RRSIG RRset (sigs, built from the records rrs[0..n))
  * into one RRset per covered type at out[], slices of its rdata with the
- * TTL of their earliest added record, and points each covered RRset of
+ * TTL of their earliest added record (not the first in canonical order:
+ * an IXFR's added RRSIG sets its group's TTL as for any RRset), and points each covered RRset of
  * set[0..sets) at its group (sig_off): answers then write an RRset's
  * signatures without searching (RFC 4035 §3.1.1). */
 static void group_sigs(struct ans_rrset *set, size_t sets, const struct ans_rrset *sigs,
@@ -377,16 +378,21 @@ static void group_sigs(struct ans_rrset *set, size_t sets, const struct ans_rrse
 {
 	const uint8_t *p = sigs->rdata;
 	struct ans_rrset *g = out - 1;
+	uint32_t first = 0;   /* arrival order of the group's earliest record */
 	for (size_t i = 0; i < n; i++) {
 		size_t len = 2u + rrs[i].rdlen;
 		if (g < out || covered_type(&rrs[i - 1]) != covered_type(&rrs[i])) {
-			*++g = (struct ans_rrset){
-				.type = ANS_TYPE_RRSIG, .ttl = rrs[i].ttl, .rdata = p,
-				.src_line = rrs[i].src_line, .src_file = rrs[i].src_file,
-			};
+			*++g = (struct ans_rrset){ .type = ANS_TYPE_RRSIG, .rdata = p };
+			first = UINT32_MAX;
 			for (size_t k = 0; k < sets; k++)
 				if (set[k].type == covered_type(&rrs[i]) && !set[k].sig_off)
 					set[k].sig_off = (uint16_t)(g - &set[k]);
+		}
+		if (rrs[i].seq < first) {   /* make_rrset's "first TTL kept" */
+			first = rrs[i].seq;
+			g->ttl = rrs[i].ttl;
+			g->src_line = rrs[i].src_line;
+			g->src_file = rrs[i].src_file;
 		}
 		g->count++;
 		g->rdata_len += (uint32_t)len;
@@ -434,6 +440,7 @@ static int fill_node(struct build *bd, struct ans_node *node, size_t *pos)
 			   (struct ans_rrset *)node->rrsets + sets, &b->rrs[sig_at],
 			   sigs->count);
 		bd->has_sigs = true;
+		bd->m->sig_nodes++;
 	}
 	return ANS_OK;
 }

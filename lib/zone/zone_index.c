@@ -97,3 +97,76 @@ const struct ans_node *ans_zone_find(const struct ans_zone *z, const uint8_t *ln
 {
 	return ans_zone_find_hashed(z, lname, ans_name_len(lname), ans_name_shash(lname));
 }
+
+/* The slot of old node i (number i + 1) in slots, found by its hash. */
+static size_t slot_of(const struct ans_zone_index *ix, const uint32_t *slots,
+		      const uint8_t *owner, uint32_t num)
+{
+	uint64_t h = ans_name_shash_final(ans_name_shash(owner));
+	size_t s = h & ix->mask;
+	while ((slots[s] & ix->node_mask) != num)
+		s = (s + 1) & ix->mask;
+	return s;
+}
+
+/* Linear-probing deletion: the slot is emptied and the rest of its run
+ * placed again from their home slots, so no probe sequence is cut. */
+static void delete_slot(const struct ans_zone_index *ix, uint32_t *slots,
+			const struct ans_zone *old, size_t s)
+{
+	slots[s] = 0;
+	for (size_t j = (s + 1) & ix->mask; slots[j]; j = (j + 1) & ix->mask) {
+		uint32_t v = slots[j];
+		const uint8_t *owner = old->nodes[(v & ix->node_mask) - 1].owner;
+		uint64_t h = ans_name_shash_final(ans_name_shash(owner));
+		slots[j] = 0;
+		size_t t = h & ix->mask;
+		while (slots[t])
+			t = (t + 1) & ix->mask;
+		slots[t] = v;
+	}
+}
+
+int ans_zone_index_patch(struct ans_zone *z, const struct ans_zone *old,
+			 const uint32_t *map, const uint32_t *gone, size_t ngone,
+			 const uint32_t *added, size_t nadded, struct ans_arena *arena)
+{
+	const struct ans_zone_index *ox = old->index;
+	size_t size = 16;
+	while (size < 2 * z->node_count)
+		size *= 2;
+	if (size != ox->mask + 1 || node_bits_mask(z->node_count) != ox->node_mask)
+		return ans_zone_index_build(z, arena);   /* the table grows: rehash */
+	struct ans_zone_index *ix = ans_arena_alloc(arena, sizeof(*ix));
+	uint32_t *slots = ans_arena_alloc(arena, size * sizeof(*slots));
+	uint8_t *lens = ans_arena_alloc_bytes(arena, z->node_count + 1);
+	if (!ix || !slots || !lens)
+		return ANS_ENOMEM;
+	*ix = *ox;
+	ix->slots = slots;
+	ix->lens = lens;
+	memcpy(slots, ox->slots, size * sizeof(*slots));
+	for (size_t g = 0; g < ngone; g++)
+		delete_slot(ix, slots, old,
+			    slot_of(ix, slots, old->nodes[gone[g]].owner, gone[g] + 1));
+	/* Renumbered in place: the tag and the slot depend on the name only. */
+	for (size_t s = 0; s < size; s++) {
+		uint32_t v = slots[s];
+		if (!v)
+			continue;
+		uint32_t k = map[(v & ix->node_mask) - 1];
+		slots[s] = (v & ~ix->node_mask) | (k + 1);
+		lens[k] = ox->lens[(v & ix->node_mask) - 1];
+	}
+	for (size_t a = 0; a < nadded; a++) {
+		const uint8_t *owner = z->nodes[added[a]].owner;
+		uint64_t h = ans_name_shash_final(ans_name_shash(owner));
+		size_t s = h & ix->mask;
+		while (slots[s])
+			s = (s + 1) & ix->mask;
+		slots[s] = tag_of(ix, h) | (added[a] + 1);
+		lens[added[a]] = (uint8_t)ans_name_len(owner);
+	}
+	z->index = ix;
+	return ANS_OK;
+}

@@ -32,6 +32,7 @@ struct zone_mem {
 	unsigned depth;                      /* patches since a full build */
 	struct zone_mem *base, *part;        /* references held, or NULL */
 	struct ans_node *own_nodes;          /* malloc'd node array, or NULL */
+	size_t sig_nodes;                    /* nodes holding RRSIGs */
 };
 
 /* Drops one reference; the last one frees the memory (and drops base and
@@ -68,6 +69,15 @@ bool ans_zone_nsec3_counts(const struct ans_zone *old, const struct ans_node *n)
 /* Builds z->index over z->nodes (which must be laid out) in `arena`.
  * Errors: ANS_ENOMEM. */
 int ans_zone_index_build(struct ans_zone *z, struct ans_arena *arena) ANS_WUR;
+
+/* z->index for a patched snapshot whose nodes are old's renumbered by
+ * map[] (old index -> new; the gone[0..ngone) old indices vanished, the
+ * nodes added[0..nadded) are new), from old's slots without hashing the
+ * kept names again; a full ans_zone_index_build() when the table's size
+ * changes. Errors: ANS_ENOMEM. */
+int ans_zone_index_patch(struct ans_zone *z, const struct ans_zone *old,
+			 const uint32_t *map, const uint32_t *gone, size_t ngone,
+			 const uint32_t *added, size_t nadded, struct ans_arena *arena) ANS_WUR;
 
 /* Builds the ready referral block (ans_rrset_referral, zone.h) of every
  * delegation that is not itself occluded, in `arena`; needs flags and the
