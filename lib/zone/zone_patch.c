@@ -587,8 +587,13 @@ static int relink(struct patch *p, struct ans_zone *z)
 		if (err)
 			return err;
 	}
+	/* Nothing renumbered and no address presence changed: only cuts
+	 * (glue content) can need work, told by their flags alone. */
+	bool cuts_only = !p->map && !p->naddr;
 	for (size_t k = 0; (p->map || p->addr_touched) && k < p->count; k++) {
-		int err = p->touched[k] ? ANS_OK : relink_other(p, z, k);
+		if (p->touched[k] || (cuts_only && !is_cut(&p->nodes[k])))
+			continue;
+		int err = relink_other(p, z, k);
 		if (err)
 			return err;
 	}
