@@ -122,9 +122,9 @@ void ans_zone_builder_free(struct ans_zone_builder *b);
  * of the same apex built from the complete new contents of those owners
  * (an owner with no records left is simply absent from it). Untouched data
  * is shared with `old` by reference count, so `old` may be freed before or
- * after the result. Consumes `part` in every case. ANS_EAGAIN when the
- * change is not one a patch can make (new or vanished nodes, zone cuts,
- * DNAMEs, DNSSEC tables or address-record presence changing, more than
+ * after the result. Consumes `part` in every case. Nodes may appear
+ * and vanish. ANS_EAGAIN when the change is not one a patch can make (NS
+ * or DNAME appearing or vanishing at a node that stays, more than
  * ANS_ZONE_PATCH_MAX owners and 5 % of the nodes, a long patch chain):
  * then build in full. The result equals a full build of the same records
  * (doc/zone.md, "Patching"). Errors: ANS_ENOMEM, ANS_EAGAIN. Added for
