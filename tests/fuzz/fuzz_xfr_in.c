@@ -8,6 +8,7 @@
 #include "lib/wire/rdata.h"
 #include "lib/xfr/xfr_in.h"
 #include "lib/zone/parser.h"
+#include "tests/fuzz/zone_same.h"
 
 static const uint8_t origin[] = "\7example\3com";
 static const char base_text[] = "$TTL 60\n@ SOA ns hm 1 2 3 4 5\n@ NS ns\nns A 192.0.2.1\n"
@@ -22,6 +23,27 @@ static const struct ans_zone *base_zone(void)
 		   ans_zone_builder_finish(b, NULL, &z)))
 		abort();
 	return z;
+}
+
+static void check_journal(const struct ans_xfr_in_result *res)
+{
+	struct ans_changeset *back[64] = { NULL };
+	struct ans_zone *z = NULL;
+	size_t n = res->cs_count < 64 ? res->cs_count : 0;
+	for (size_t i = 0; i < n; i++) {
+		size_t len = ans_changeset_size(res->cs[i]);
+		uint8_t *buf = malloc(len);
+		if (!buf || ans_changeset_write(res->cs[i], buf, len, &len) ||
+		    ans_changeset_read(buf, len, &back[i]))
+			abort();
+		free(buf);
+	}
+	if (n && (ans_changeset_apply(base_zone(), (const struct ans_changeset *const *)back, n,
+				      NULL, &z) || !zone_same(z, res->zone)))
+		abort();
+	ans_zone_free(z);
+	for (size_t i = 0; i < n; i++)
+		ans_changeset_free(back[i]);
 }
 
 int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
@@ -49,6 +71,7 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 	if (ans_xfr_in_finish(x, &res) == ANS_OK) {
 		if (res.kind != ANS_XFR_IN_UP_TO_DATE && (!res.zone || res.zone->serial != res.serial))
 			abort();
+		check_journal(&res);
 		ans_xfr_in_result_free(&res);
 	} else if (res.zone || res.cs) {
 		abort();
