@@ -161,9 +161,11 @@ static int brr_cmp(const void *pa, const void *pb)
 	return a->seq < b->seq ? -1 : a->seq > b->seq;
 }
 
+/* Equal names have equal ranks (rank_owners), so after the sort an
+ * owner comparison is an integer one. */
 static bool same_owner(const struct brr *a, const struct brr *b)
 {
-	return a->owner == b->owner || ans_name_equal(a->owner, b->owner);
+	return a->rank == b->rank;
 }
 
 static bool same_rrset(const struct brr *a, const struct brr *b)
@@ -184,9 +186,12 @@ static void filter_records(struct ans_zone_builder *b, struct ans_diag *diag)
 {
 	size_t kept = 0;
 	char text[ANS_NAME_TEXT_MAX];
+	bool inside = false;
 	for (size_t i = 0; i < b->count; i++) {
 		struct brr *r = &b->rrs[i];
-		if (!ans_name_is_sub(r->owner, b->apex)) {
+		if (i == 0 || !same_owner(r, r - 1))   /* once per owner */
+			inside = ans_name_is_sub(r->owner, b->apex);
+		if (!inside) {
 			if (ans_name_to_text(r->owner, text, sizeof(text)) < 0)
 				text[0] = '\0';
 			ans_diag_report(diag, ANS_DIAG_WARNING,
@@ -230,9 +235,32 @@ static int copy_owners(struct build *bd)
 	return ANS_OK;
 }
 
+/* Labels that two lowercased names share at their end, the root's
+ * included (so always ≥ 1). */
+static unsigned common_labels(const uint8_t *a, const uint8_t *b)
+{
+	unsigned la = ans_name_labels(a), lb = ans_name_labels(b);
+	if (la > lb)
+		a = ans_name_skip_labels(a, la - lb);
+	else
+		b = ans_name_skip_labels(b, lb - la);
+	unsigned left = la < lb ? la : lb, common = left + 1;
+	for (; left > 0; left--, a += a[0] + 1, b += b[0] + 1)
+		if (a[0] != b[0] || memcmp(a + 1, b + 1, a[0]) != 0)
+			common = left;   /* labels after this one, plus the root */
+	return common;
+}
+
 /* Lists node names: every owner, and every ancestor between an owner and
- * the apex (empty non-terminals when nothing is owned there), sorted and
- * unique. The apex is a node even in a zone without records. */
+ * the apex (empty non-terminals when nothing is owned there), in canonical
+ * order and unique. The records are sorted and in the zone (filter_records)
+ * and a name's subtree is one contiguous run in canonical order, so the
+ * ancestors of an owner not yet listed are exactly those below its common
+ * ancestor with the previous owner; they follow the previous owner and are
+ * listed from the top down. No second sort. An owner's node name is the
+ * owner's own pointer (fill_node matches records by pointer); an ENT's is a
+ * suffix of its first descendant. The apex is a node even in a zone
+ * without records. */
 static int list_node_names(struct build *bd, const uint8_t ***out, size_t *out_n)
 {
 	struct ans_zone_builder *b = bd->b;
@@ -245,40 +273,25 @@ static int list_node_names(struct build *bd, const uint8_t ***out, size_t *out_n
 	if (!names)
 		return ANS_ENOMEM;
 	names[0] = bd->z->apex;
+	const uint8_t *prev = bd->z->apex;
 	for (size_t i = 0; i < b->count; i++) {
 		if (i > 0 && b->rrs[i].owner == b->rrs[i - 1].owner)
 			continue;
 		const uint8_t *name = b->rrs[i].owner;
-		for (unsigned l = ans_name_labels(name); l > apex_labels; l--) {
-			names[n++] = name;
+		unsigned labels = ans_name_labels(name);
+		unsigned common = common_labels(prev, name) - 1;   /* root aside */
+		if (labels == apex_labels)
+			names[0] = name;   /* the apex owns records */
+		for (unsigned l = labels; l > common; l--) {
+			names[n + (l - common - 1)] = name;
 			name += name[0] + 1;
 		}
+		if (labels > common)
+			n += labels - common;
+		prev = b->rrs[i].owner;
 	}
-	uint32_t *rank = malloc(n * sizeof(*rank));
-	int err = rank ? ans_name_rank(names, n, rank) : ANS_ENOMEM;
-	if (err) {
-		free(rank);
-		free(names);
-		return err;
-	}
-	/* Equal names share a rank and ranks are dense: placing each name at
-	 * its rank sorts and removes duplicates at once. */
-	const uint8_t **sorted = malloc(n * sizeof(*sorted));
-	if (!sorted) {
-		free(rank);
-		free(names);
-		return ANS_ENOMEM;
-	}
-	size_t u = 0;
-	for (size_t i = 0; i < n; i++) {
-		sorted[rank[i]] = names[i];
-		u = rank[i] + 1u > u ? rank[i] + 1u : u;
-	}
-	free(rank);
-	free(names);
-	names = sorted;
 	*out = names;
-	*out_n = u;
+	*out_n = n;
 	return ANS_OK;
 }
 
@@ -462,8 +475,6 @@ static int layout_nodes(struct build *bd)
 	}
 	for (size_t i = 0; i < n && !err; i++) {
 		nodes[i] = (struct ans_node){ .owner = names[i] };
-		if (pos < bd->b->count && ans_name_equal(bd->b->rrs[pos].owner, names[i]))
-			nodes[i].owner = bd->b->rrs[pos].owner;
 		err = fill_node(bd, &nodes[i], &pos);
 	}
 	bd->z->nodes = nodes;
@@ -488,7 +499,7 @@ static void set_flags(struct ans_zone *z)
 	struct ans_node *nodes = (struct ans_node *)z->nodes;
 	for (size_t i = 0; i < z->node_count; i++) {
 		struct ans_node *n = &nodes[i];
-		bool apex = ans_name_equal(n->owner, z->apex);
+		bool apex = i == 0;   /* canonical order: the apex comes first */
 		uint16_t f = 0;
 		if (apex)
 			f |= ANS_NODE_APEX;
