@@ -226,6 +226,7 @@ void zp_generate(struct zp_file *f, const struct ans_zrec *rec)
 	f->has_owner = has_owner;
 	f->is_owner_in_zone = is_in_zone;
 	memcpy(f->owner, owner, sizeof(owner));
+	f->owner_text_len = 0;   /* it was a generated owner's */
 	ans_zrec_free(&sub);
 	free(line);
 }

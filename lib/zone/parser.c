@@ -265,6 +265,49 @@ static void add_record(struct zp_file *f, unsigned line, const uint8_t *owner,
 	zp_error(f, line, "cannot add %s record: %s", tname, ans_strerror(rc));
 }
 
+static bool same_owner_text(const struct zp_file *f, const struct ans_token *t)
+{
+	return f->owner_text_len && !t->quoted && t->len == f->owner_text_len &&
+	       memcmp(t->text, f->owner_text, t->len) == 0;
+}
+
+/* Whether a freshly parsed owner is in the zone. A relative name (its text
+ * does not end in a dot) is below the origin, so once the origin is known
+ * to be in the zone no suffix test is needed. */
+static bool owner_in_zone(struct zp_file *f, const struct ans_token *t,
+			  const uint8_t *owner)
+{
+	bool relative = t->len > 0 && t->text[t->len - 1] != '.' &&
+			!(t->len == 1 && t->text[0] == '@');
+	if (!relative)
+		return ans_name_is_sub(owner, f->run->apex);
+	if (f->origin_in_zone == 0)
+		f->origin_in_zone = ans_name_is_sub(f->origin, f->run->apex) ? 1 : 2;
+	return f->origin_in_zone == 1;
+}
+
+/* Parses an owner field into f->owner unless it repeats the last one's
+ * text (owners repeat: h1 A, h1 AAAA). */
+static int parse_owner(struct zp_file *f, const struct ans_zrec *rec)
+{
+	const struct ans_token *t = &rec->tok[0];
+	if (same_owner_text(f, t))
+		return ANS_OK;
+	f->owner_text_len = 0;
+	uint8_t owner[ANS_NAME_MAX];
+	if (parse_name(f, rec->line, t, owner) != ANS_OK)
+		return ANS_ESYNTAX;
+	ans_name_copy(f->owner, owner);
+	f->has_owner = true;
+	/* Owners repeat (blank owner fields): check each one once. */
+	f->is_owner_in_zone = owner_in_zone(f, t, owner);
+	if (!t->quoted && t->len <= sizeof(f->owner_text)) {
+		memcpy(f->owner_text, t->text, t->len);
+		f->owner_text_len = (uint8_t)t->len;
+	}
+	return ANS_OK;
+}
+
 static void parse_rr(struct zp_file *f, const struct ans_zrec *rec)
 {
 	uint8_t owner[ANS_NAME_MAX];
@@ -276,12 +319,9 @@ static void parse_rr(struct zp_file *f, const struct ans_zrec *rec)
 		}
 		ans_name_copy(owner, f->owner);
 	} else {
-		if (parse_name(f, rec->line, &rec->tok[0], owner) != ANS_OK)
+		if (parse_owner(f, rec) != ANS_OK)
 			return;
-		ans_name_copy(f->owner, owner);
-		f->has_owner = true;
-		/* Owners repeat (blank owner fields): check each one once. */
-		f->is_owner_in_zone = ans_name_is_sub(owner, f->run->apex);
+		ans_name_copy(owner, f->owner);
 		i = 1;
 	}
 	bool has_ttl = false;
@@ -324,8 +364,11 @@ static void dir_origin(struct zp_file *f, const struct ans_zrec *rec)
 		return;
 	}
 	/* Relative to the current origin, as BIND. */
-	if (parse_name(f, rec->line, &rec->tok[1], origin) == ANS_OK)
+	if (parse_name(f, rec->line, &rec->tok[1], origin) == ANS_OK) {
 		ans_name_copy(f->origin, origin);
+		f->owner_text_len = 0;
+		f->origin_in_zone = 0;
+	}
 }
 
 static void dir_ttl(struct zp_file *f, const struct ans_zrec *rec)

@@ -42,6 +42,15 @@ struct zp_file {
 	uint8_t owner[ANS_NAME_MAX];
 	bool has_owner;
 	bool is_owner_in_zone;                 /* owner checked once, not per record */
+	/* The owner token as last written, when short and parsed without
+	 * error under the current origin: the same text again is the same
+	 * name, so it is neither parsed nor checked again (issue 6). 0 = none;
+	 * whoever changes origin or owner otherwise clears it. */
+	uint8_t owner_text_len;
+	char owner_text[63];
+	/* Whether origin is at or below the apex: then every relative owner
+	 * is in the zone without a suffix test. 0 unknown, 1 yes, 2 no. */
+	uint8_t origin_in_zone;
 };
 
 /* Reports an error at file:line and counts it. */

@@ -218,6 +218,41 @@ static void test_owner_checked_once(void **state)
 	ans_zone_free(z);
 }
 
+/* A repeated owner text is not parsed again (issue 6): the shortcut must
+ * not survive a change of origin or a $GENERATE, and a relative owner
+ * under an origin outside the zone is still out of zone. */
+static void test_owner_text_repeats(void **state)
+{
+	(void)state;
+	struct cap c;
+	int rc;
+	struct ans_zone *z = parse_zone("t.zone", HEAD
+		"r A 192.0.2.1\n"
+		"$ORIGIN sub.example.com.\n"
+		"r A 192.0.2.2\n"
+		"$GENERATE 1-2 r$ A 192.0.2.$\n"
+		"  AAAA 2001:db8::1\n"
+		"r2 TXT \"z\"\n"
+		"$ORIGIN other.org.\n"
+		"r A 192.0.2.3\n"
+		"r TXT \"out\"\n"
+		"$ORIGIN example.com.\n"
+		"r TXT \"back\"\n", &c, &rc);
+	assert_int_equal(rc, ANS_OK);
+	assert_non_null(find_rrset(z, "r.example.com.", ANS_TYPE_A));
+	assert_non_null(find_rrset(z, "r.example.com.", ANS_TYPE_TXT));
+	const struct ans_rrset *rs = find_rrset(z, "r.sub.example.com.", ANS_TYPE_A);
+	assert_non_null(rs);
+	assert_int_equal(rs->count, 1);
+	assert_non_null(find_rrset(z, "r.sub.example.com.", ANS_TYPE_AAAA));
+	assert_non_null(find_rrset(z, "r2.sub.example.com.", ANS_TYPE_TXT));
+	assert_non_null(find_rrset(z, "r1.sub.example.com.", ANS_TYPE_A));
+	assert_null(find_rrset(z, "r1.sub.example.com.", ANS_TYPE_AAAA));
+	assert_non_null(strstr(c.buf, "t.zone:12: warning: ignoring out-of-zone data (r.other.org.)"));
+	assert_non_null(strstr(c.buf, "t.zone:13: warning: ignoring out-of-zone data (r.other.org.)"));
+	ans_zone_free(z);
+}
+
 static void test_all_errors_reported(void **state)
 {
 	(void)state;
@@ -365,6 +400,7 @@ int main(void)
 		cmocka_unit_test(test_origin),
 		cmocka_unit_test(test_errors),
 		cmocka_unit_test(test_owner_checked_once),
+		cmocka_unit_test(test_owner_text_repeats),
 		cmocka_unit_test(test_all_errors_reported),
 		cmocka_unit_test(test_generate),
 		cmocka_unit_test(test_include),
