@@ -175,11 +175,37 @@ static int parse_secalg(struct tparse *p, const struct ans_token *t)
 	return ANS_OK;
 }
 
+/* Dotted-quad IPv4 as inet_pton(AF_INET) takes it (four decimal octets
+ * ≤ 255, no leading zeros, nothing else), without the NUL-terminated copy
+ * and the library call: A records are most of a big zone (issue 6). */
+static bool ipv4_from_text(const char *s, size_t len, uint8_t out[4])
+{
+	size_t i = 0;
+	for (int octet = 0; octet < 4; octet++) {
+		if (octet > 0 && (i >= len || s[i++] != '.'))
+			return false;
+		size_t start = i;
+		unsigned v = 0;
+		while (i < len && s[i] >= '0' && s[i] <= '9' && i - start < 3)
+			v = v * 10 + (unsigned)(s[i++] - '0');
+		if (i == start || v > 255 || (s[start] == '0' && i - start > 1))
+			return false;
+		out[octet] = (uint8_t)v;
+	}
+	return i == len;
+}
+
 static int parse_addr(struct tparse *p, uint8_t kind, const struct ans_token *t)
 {
 	char text[64];
 	uint8_t addr[16];
 	int af = kind == RDF_A ? AF_INET : AF_INET6;
+	if (af == AF_INET) {
+		if (!ipv4_from_text(t->text, t->len, addr))
+			return expected(p, "an IPv4 address", t);
+		ans_wire_write_bytes(&p->out, addr, 4);
+		return ANS_OK;
+	}
 	if (t->len >= sizeof(text))
 		return expected(p, af == AF_INET ? "an IPv4 address" : "an IPv6 address", t);
 	memcpy(text, t->text, t->len);

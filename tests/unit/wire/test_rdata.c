@@ -81,6 +81,9 @@ static const struct rt_case rt_cases[] = {
 	{ 1, "192.0.2.1",
 	  "C0000201",
 	  "192.0.2.1" },
+	{ 1, "0.0.0.0", "00000000", "0.0.0.0" },
+	{ 1, "255.255.255.255", "FFFFFFFF", "255.255.255.255" },
+	{ 1, "10.230.1.0", "0AE60100", "10.230.1.0" },
 	{ 2, "ns1",
 	  "036E7331076578616D706C6503636F6D00",
 	  "ns1.example.com." },
@@ -324,6 +327,14 @@ struct err_case {
 
 static const struct err_case err_cases[] = {
 	{ ANS_TYPE_A, "1.2.3", ANS_ESYNTAX, "expected an IPv4 address for A address, got '1.2.3'" },
+	/* as inet_pton(AF_INET): no leading zeros, octets ≤ 255, four of them */
+	{ ANS_TYPE_A, "01.2.3.4", ANS_ESYNTAX, "expected an IPv4 address" },
+	{ ANS_TYPE_A, "1.2.3.256", ANS_ESYNTAX, "expected an IPv4 address" },
+	{ ANS_TYPE_A, "1.2.3.4.", ANS_ESYNTAX, "expected an IPv4 address" },
+	{ ANS_TYPE_A, "1..3.4", ANS_ESYNTAX, "expected an IPv4 address" },
+	{ ANS_TYPE_A, "1.2.3.1234", ANS_ESYNTAX, "expected an IPv4 address" },
+	{ ANS_TYPE_A, "1.2.3.4x", ANS_ESYNTAX, "expected an IPv4 address" },
+	{ ANS_TYPE_A, "0x1.2.3.4", ANS_ESYNTAX, "expected an IPv4 address" },
 	{ ANS_TYPE_A, "1.2.3.4 5.6.7.8", ANS_ESYNTAX, "unexpected '5.6.7.8' after A rdata" },
 	{ ANS_TYPE_A, "", ANS_ESYNTAX, "missing A address" },
 	{ ANS_TYPE_AAAA, "1.2.3.4", ANS_ESYNTAX, "expected an IPv6 address" },
