@@ -12,7 +12,8 @@
  *             RRs and the RRs of one RRset adjacent; one pass drops
  *             out-of-zone records and duplicates and merges RRsets; the
  *             node names (owners plus every ancestor up to the apex: empty
- *             non-terminals, RFC 4592 §2.2.2) are sorted once more; then the
+ *             non-terminals, RFC 4592 §2.2.2) follow from the sorted owners
+ *             in one walk, without another sort; then the
  *             nodes, RRsets and rdata are laid out in the snapshot's arena.
  *
  * Invariants of a finished snapshot:
