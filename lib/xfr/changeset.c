@@ -181,10 +181,21 @@ static void put_rr(struct ans_wire *w, const struct ans_xfr_rr *rr)
 	ans_wire_write_bytes(w, rr->rdata, rr->rdlen);
 }
 
+/* Whether a list holds a SOA: the reader refuses one there (SOAs live only
+ * in soa_from/soa_to), so the writer must not produce it. */
+static bool has_soa(const struct ans_rr_list *l)
+{
+	for (size_t i = 0; i < l->count; i++)
+		if (l->rr[i].type == ANS_TYPE_SOA)
+			return true;
+	return false;
+}
+
 int ans_changeset_write(const struct ans_changeset *cs, uint8_t *buf,
 			size_t size, size_t *len)
 {
-	if (!cs->soa_from.owner || !cs->soa_to.owner)
+	if (!cs->soa_from.owner || !cs->soa_to.owner ||
+	    has_soa(&cs->removed) || has_soa(&cs->added))
 		return ANS_EINVAL;
 	size_t total = ans_changeset_size(cs);
 	if (total > UINT32_MAX)
