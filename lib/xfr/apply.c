@@ -393,8 +393,11 @@ static int patch(struct change_tab *t, const struct ans_zone *old,
 static int build(struct change_tab *t, const struct ans_zone *old,
 		 const struct ans_xfr_rr *soa, struct ans_zone **out)
 {
+	/* Any refusal of the patch path (ANS_EAGAIN, or the partial build
+	 * failing where the whole zone would not) falls back to the full
+	 * build, which decides; only running out of memory ends here. */
 	int prc = patch(t, old, soa, out);
-	if (prc != ANS_EAGAIN)
+	if (prc == ANS_OK || prc == ANS_ENOMEM)
 		return prc;
 	struct ans_zone_builder *b;
 	int rc = ans_zone_builder_new(&b, old->apex);
