@@ -83,6 +83,21 @@ static bool in_zone(const uint8_t *name, size_t len, const uint8_t *offs,
 	return false;
 }
 
+/* The walk's next name is `b` (lowercased, `labels` offsets in offs_buf):
+ * FOLLOW it, or STOP when it lies outside the zone. */
+static inline int land(struct walk *wk, const struct ans_zone *z, uint8_t *b, size_t len,
+		       unsigned labels)
+{
+	if (!in_zone(b, len, wk->offs_buf, labels, z->apex))
+		return STOP;
+	wk->owner = b;
+	wk->lname = b;
+	wk->len = len;
+	wk->labels = labels;
+	wk->offs = wk->offs_buf;
+	return FOLLOW;
+}
+
 /* Moves the walk to `target` (a name from rdata or a synthesis); STOP
  * when it leaves the zone, as no other zone's data is mixed in. */
 static int follow(struct walk *wk, const struct ans_zone *z, const uint8_t *target)
@@ -92,14 +107,7 @@ static int follow(struct walk *wk, const struct ans_zone *z, const uint8_t *targ
 	size_t len = ans_name_len(target);
 	ans_name_fold_copy(b, target, len);   /* copy and lowercase in one */
 	unsigned labels = ans_name_label_offsets(b, wk->offs_buf);
-	if (!in_zone(b, len, wk->offs_buf, labels, z->apex))
-		return STOP;
-	wk->owner = b;
-	wk->lname = b;
-	wk->len = len;
-	wk->labels = labels;
-	wk->offs = wk->offs_buf;
-	return FOLLOW;
+	return land(wk, z, b, len, labels);
 }
 
 /* follow() for a CNAME's rdata (`rdlen` bytes, one name): the one walk
@@ -126,14 +134,7 @@ static int follow_rdata(struct walk *wk, const struct ans_zone *z, const uint8_t
 	wk->next_buf ^= 1;
 	size_t len = p + 1;
 	ans_name_fold_copy(b, rd, len);
-	if (!in_zone(b, len, wk->offs_buf, labels, z->apex))
-		return STOP;
-	wk->owner = b;
-	wk->lname = b;
-	wk->len = len;
-	wk->labels = labels;
-	wk->offs = wk->offs_buf;
-	return FOLLOW;
+	return land(wk, z, b, len, labels);
 }
 
 /* One pass hashes every suffix of the name (name_fast.c), then one probe
