@@ -341,6 +341,33 @@ static int feed_old_at(const struct change_tab *t, const struct ans_zone *old,
 	return rc;
 }
 
+/* A builder holding the new SOA and every added RR, the start of both the
+ * partial and the full build. */
+static int builder_start(struct change_tab *t, const struct ans_zone *old,
+			 const struct ans_xfr_rr *soa, struct ans_zone_builder **b)
+{
+	int rc = ans_zone_builder_new(b, old->apex);
+	if (rc)
+		return rc;
+	rc = ans_zone_builder_add(*b, soa->owner, soa->type, soa->ttl, soa->rdata,
+				  soa->rdlen, -1, 0);
+	if (rc == ANS_OK)
+		rc = feed_added(t, *b);
+	return rc;
+}
+
+/* Finishes the builder, or frees it after an earlier error. TTL mismatches
+ * inside an RRset are resolved by arrival order (see the top of this file):
+ * no diagnostics wanted from the builder. */
+static int builder_end(struct ans_zone_builder *b, int rc, struct ans_zone **out)
+{
+	if (rc) {
+		ans_zone_builder_free(b);
+		return rc;
+	}
+	return ans_zone_builder_finish(b, NULL, out);
+}
+
 /* The new contents of the changed owners (and the apex) as a snapshot,
  * fed in the full build's order so that TTLs come out the same. */
 static int build_part(struct change_tab *t, const struct ans_zone *old,
@@ -348,22 +375,14 @@ static int build_part(struct change_tab *t, const struct ans_zone *old,
 		      size_t n, struct ans_zone **part)
 {
 	struct ans_zone_builder *b;
-	int rc = ans_zone_builder_new(&b, old->apex);
-	if (rc)
+	int rc = builder_start(t, old, soa, &b);
+	if (rc && !b)
 		return rc;
-	rc = ans_zone_builder_add(b, soa->owner, soa->type, soa->ttl, soa->rdata,
-				  soa->rdlen, -1, 0);
-	if (rc == ANS_OK)
-		rc = feed_added(t, b);
 	if (rc == ANS_OK)
 		rc = feed_old_at(t, old, &old->apex, 1, b);
 	if (rc == ANS_OK)
 		rc = feed_old_at(t, old, owners, n, b);
-	if (rc) {
-		ans_zone_builder_free(b);
-		return rc;
-	}
-	return ans_zone_builder_finish(b, NULL, part);
+	return builder_end(b, rc, part);
 }
 
 /* ans_zone_patch() when the change allows it; ANS_EAGAIN otherwise. */
@@ -400,22 +419,12 @@ static int build(struct change_tab *t, const struct ans_zone *old,
 	if (prc == ANS_OK || prc == ANS_ENOMEM)
 		return prc;
 	struct ans_zone_builder *b;
-	int rc = ans_zone_builder_new(&b, old->apex);
-	if (rc)
+	int rc = builder_start(t, old, soa, &b);
+	if (rc && !b)
 		return rc;
-	rc = ans_zone_builder_add(b, soa->owner, soa->type, soa->ttl, soa->rdata,
-				  soa->rdlen, -1, 0);
-	if (rc == ANS_OK)
-		rc = feed_added(t, b);
 	if (rc == ANS_OK)
 		rc = feed_old(t, old, b);
-	if (rc) {
-		ans_zone_builder_free(b);
-		return rc;
-	}
-	/* TTL mismatches inside an RRset are resolved by arrival order (see the
-	 * top of this file): no diagnostics wanted from the builder. */
-	return ans_zone_builder_finish(b, NULL, out);
+	return builder_end(b, rc, out);
 }
 
 int ans_changeset_apply(const struct ans_zone *old,
