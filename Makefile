@@ -108,7 +108,12 @@ fuzz:
 	  mkdir -p build-fuzz/corpus-$$n; \
 	  build-fuzz/$$n -max_total_time=$(FUZZ_SECONDS) build-fuzz/corpus-$$n tests/fuzz/corpus/$$n; done
 
-bench: all
+# bench/scale.c: the answer path on 1..2 x nproc threads, no sockets (bench/run.py)
+$(BUILD)/bench/scale: bench/scale.c $(PROG_LIBOBJ) $(BUILD)/libanyns.a
+	@mkdir -p $(dir $@)
+	$(CC) $(CFLAGS) $(LDFLAGS) -o $@ $(filter %.c %.o %.a,$^) $(LIBS)
+
+bench: all $(BUILD)/bench/scale
 	@scripts/deps.sh bench
 	$(PYTHON) bench/run.py
 
