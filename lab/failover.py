@@ -1,12 +1,14 @@
 # SPDX-License-Identifier: MIT
 """Failover measurement: a client queries the service address every 20 ms
-(lab/probe.py inside its namespace) while the driver breaks, then restores,
-the node that client reaches.
+(lab/probe.py inside its namespace), over v4 and over v6 at once (two
+probes, one per service address), while the driver breaks, then restores,
+the node that client reaches.  Each family is analysed on its own: v4 and
+v6 have their own BGP sessions and BFD, so they may move at different times.
 
 Cases, each on the client's nearest node and restored before the next:
   kill          SIGKILL anynsd           healthd's pidfd sees the exit -> withdraw
   hang          SIGSTOP anynsd           the DNS probe times out (fall 2 x 100 ms)
-  node-silent   SIGKILL the node's BIRD  BFD (100 ms x 3) on the router drops the session
+  node-silent   silence the node (v4+v6) BFD (100 ms x 3) on the router drops both sessions
   healthd-kill  SIGKILL anyns-healthd    its tun device vanishes, BIRD drops the route
   recover       every restore above      the node announces again; queries lost on return
 
@@ -17,9 +19,11 @@ What is measured (monotonic clock, shared by every namespace):
           the node came back (0 when none was lost).
   lost    queries without an answer within the probe timeout (250 ms).
   from/to the NSID answering before the event and at the end of the window.
-For node-silent and healthd-kill the old node's anynsd still answers until the
-route moves, so `lost` is normally 0 there: gap_ms is what a client would lose
-if the node had really gone silent.
+For healthd-kill the old node's anynsd still answers until the route
+moves, so `lost` is normally 0 there: gap_ms is what a client would lose if
+the node had really gone silent.
+Every figure is reported for v4 (top-level keys, as before v6 existed) and
+for v6 (the same keys under "v6").
 """
 import json
 import signal
@@ -40,11 +44,11 @@ EXTRA = ("bird-kill", "bird-stop")      # --cases only: not in the default set
 class Prober:
     """lab/probe.py running in a client namespace; records its JSON lines."""
 
-    def __init__(self, client, interval=INTERVAL_MS, timeout=TIMEOUT_MS):
+    def __init__(self, client, addr=L.SERVICE, interval=INTERVAL_MS, timeout=TIMEOUT_MS):
         self.recs = []
         self.proc = subprocess.Popen(
             ["nsenter", "--net=" + L.nspath(client), "/usr/bin/python3",
-             str(L.ROOT / "lab" / "probe.py"), L.SERVICE, str(interval), str(timeout)],
+             str(L.ROOT / "lab" / "probe.py"), addr, str(interval), str(timeout)],
             stdout=subprocess.PIPE, text=True)
         self.thread = threading.Thread(target=self._read, daemon=True)
         self.thread.start()
@@ -74,6 +78,33 @@ class Prober:
             self.proc.wait()
         self.thread.join(timeout=2)
         return sorted(self.recs, key=lambda r: r["seq"])
+
+
+def probers(client):
+    """One Prober per family ({"v4": .., "v6": ..}), started together."""
+    return {fam: Prober(client, addr) for fam, addr in L.FAMILIES}
+
+
+def wait_all(ps, pred, timeout):
+    """Polls pred on every prober until it holds for all; False on timeout
+    or when a probe died."""
+    deadline = time.monotonic() + timeout
+    while time.monotonic() < deadline and all(p.proc.poll() is None for p in ps.values()):
+        if all(pred(p) for p in ps.values()):
+            return True
+        time.sleep(0.02)
+    return False
+
+
+def stop_all(ps):
+    return {fam: p.stop() for fam, p in ps.items()}
+
+
+def by_family(results):
+    """{"v4": r4, "v6": r6} -> r4 with r6 (less "case") under "v6"."""
+    out = dict(results["v4"])
+    out["v6"] = {k: v for k, v in results["v6"].items() if k != "case"}
+    return out
 
 
 def steady(nsid, n=10, after=0.0):
@@ -178,13 +209,16 @@ def diagnose(node):
 
     birdc(router, "show", "protocols")
     birdc(router, "show", "bfd", "sessions")
-    birdc(router, "show", "route", "for", L.SERVICE, "all")
+    for _, addr in L.FAMILIES:
+        birdc(router, "show", "route", "for", addr, "all")
     birdc(node, "show", "protocols")
     for where in (router, node):
-        r = L.run("ip", "-n", L.ns(where), "route", "get", L.SERVICE, check=False)
-        out.append("%s$ ip route get %s\n%s" % (where, L.SERVICE, (r.stdout + r.stderr).strip()))
-    r = L.run("ip", "-n", L.ns(node), "rule", check=False)
-    out.append("%s$ ip rule\n%s" % (node, r.stdout.strip()))
+        for _, addr in L.FAMILIES:
+            r = L.run("ip", "-n", L.ns(where), "route", "get", addr, check=False)
+            out.append("%s$ ip route get %s\n%s" % (where, addr, (r.stdout + r.stderr).strip()))
+    for fam in ("-4", "-6"):
+        r = L.run("ip", "-n", L.ns(node), fam, "rule", check=False)
+        out.append("%s$ ip %s rule\n%s" % (node, fam, r.stdout.strip()))
     for n in L.NODES:
         out.append("n%d healthd: %s" % (n, json.dumps(L.healthd_status("n%d" % n))))
     for where in (router, node):
@@ -197,40 +231,48 @@ def diagnose(node):
 
 
 def run_case(st, client, node, home, case, log):
+    """Breaks then restores node with a v4 and a v6 probe running; returns
+    (failure, recover) records, each by_family()."""
     wait_bfd(node)
-    p = Prober(client)
-    if not p.wait(steady(home, 15), 20):
-        p.stop()
-        raise RuntimeError("%s: %s is not answered by %s before the case" % (case, client, home))
+    ps = probers(client)
+    if not wait_all(ps, steady(home, 15), 20):
+        stop_all(ps)
+        raise RuntimeError("%s: %s is not answered by %s (v4 and v6) before the case"
+                           % (case, client, home))
     t_event = time.monotonic()
     break_node(st, node, case)
     try:
-        p.wait(lambda q: steady_other(q, home, t_event), 6)
+        wait_all(ps, lambda q: steady_other(q, home, t_event), 6)
         time.sleep(0.3)             # let the last queries time out or be answered
-        fail = analyse_failure(case, p.stop(), t_event)
+        fails = {fam: analyse_failure(case, recs, t_event)
+                 for fam, recs in stop_all(ps).items()}
     except BaseException:           # interrupted: leave the node whole
-        p.stop()
+        stop_all(ps)
         restore_node(st, node, case)
         raise
-    log("%-13s gap %s ms, lost %d, longest outage %d ms, %s -> %s"
-        % (case, fail["gap_ms"], fail["lost"], fail["outage_ms"], fail["from"], fail["to"]))
-    if fail["gap_ms"] is None:
+    for fam, fail in fails.items():
+        log("%-13s %s gap %s ms, lost %d, longest outage %d ms, %s -> %s"
+            % (case, fam, fail["gap_ms"], fail["lost"], fail["outage_ms"], fail["from"],
+               fail["to"]))
+    if any(f["gap_ms"] is None for f in fails.values()):
         log(diagnose(node))
-    p = Prober(client)
-    p.wait(lambda q: len(q.answered()) >= 5, 5)
+    ps = probers(client)
+    wait_all(ps, lambda q: len(q.answered()) >= 5, 5)
     t_restore = time.monotonic()
     try:
         restore_node(st, node, case)
     except BaseException:
-        p.stop()
+        stop_all(ps)
         raise
-    ok = p.wait(steady(home, 25, t_restore), 25)
+    ok = wait_all(ps, steady(home, 25, t_restore), 25)
     time.sleep(0.3)
-    rec = analyse_recover("recover", p.stop(), t_restore, home)
-    log("  restore      lost %d, longest outage %d ms, %s -> %s, back after %s ms%s"
-        % (rec["lost"], rec["gap_ms"], rec["from"], rec["to"], rec["back_after_ms"],
-           "" if ok else " (NOT BACK)"))
-    return fail, rec
+    recs = {fam: analyse_recover("recover", r, t_restore, home)
+            for fam, r in stop_all(ps).items()}
+    for fam, rec in recs.items():
+        log("  restore   %s lost %d, longest outage %d ms, %s -> %s, back after %s ms%s"
+            % (fam, rec["lost"], rec["gap_ms"], rec["from"], rec["to"], rec["back_after_ms"],
+               "" if ok else " (NOT BACK)"))
+    return by_family(fails), by_family(recs)
 
 
 def steady_other(p, home, t_event):
@@ -245,9 +287,12 @@ def one_run(st, client, node, home, log, cases):
         fail, rec = run_case(st, client, node, home, case, log)
         out.append(fail)
         recovers.append(rec)
-    out.append({"case": "recover", "gap_ms": max(r["gap_ms"] for r in recovers),
-                "lost": sum(r["lost"] for r in recovers),
-                "from": recovers[0]["from"], "to": recovers[-1]["to"]})
+    def total(rs):
+        return {"gap_ms": max(r["gap_ms"] for r in rs), "lost": sum(r["lost"] for r in rs),
+                "from": rs[0]["from"], "to": rs[-1]["to"]}
+    rec = dict(case="recover", **total(recovers))
+    rec["v6"] = total([r["v6"] for r in recovers])
+    out.append(rec)
     return out
 
 
@@ -256,16 +301,21 @@ def median(vals):
     return round(statistics.median(vals)) if vals else None
 
 
+def summary(col, last):
+    gaps = [c["gap_ms"] for c in col]
+    return {"gap_ms": None if None in gaps else median(gaps),
+            "lost": median([c["lost"] for c in col]), "from": last["from"], "to": last["to"]}
+
+
 def summarise(runs):
-    """Per case: median gap_ms and lost over the runs; from/to of the last run."""
+    """Per case and family: median gap_ms and lost over the runs (None when a
+    run did not move); from/to of the last run."""
     cases = []
     for k, last in enumerate(runs[-1]):
         col = [r[k] for r in runs]
-        gaps = [c["gap_ms"] for c in col]
-        cases.append({"case": last["case"],
-                      "gap_ms": None if None in gaps else median(gaps),
-                      "lost": median([c["lost"] for c in col]),
-                      "from": last["from"], "to": last["to"]})
+        c = dict(case=last["case"], **summary(col, last))
+        c["v6"] = summary([x["v6"] for x in col], last["v6"])
+        cases.append(c)
     return cases
 
 
@@ -287,12 +337,14 @@ def failover(st, runs=1, as_json=False, client="c1", cases=CASES):
         all_runs.append(one_run(st, client, node, home, log, cases))
     cases = summarise(all_runs)
     if as_json:
-        keys = ("case", "gap_ms", "lost", "from", "to")
-        print(json.dumps({"cases": [{k: c[k] for k in keys} for c in cases]}))
+        print(json.dumps({"cases": cases}))
     else:
         print("%s (median of %d run%s)" % ("summary", runs, "s" if runs > 1 else ""))
-        print("%-13s %8s %5s  %s" % ("case", "gap_ms", "lost", "from -> to"))
+        print("%-13s %8s %5s  %-13s %8s %5s  %s" % ("case", "v4 gap", "lost", "from -> to",
+                                                   "v6 gap", "lost", "from -> to"))
         for c in cases:
-            print("%-13s %8s %5s  %s -> %s" % (c["case"], c["gap_ms"], c["lost"],
-                                               c["from"], c["to"]))
+            v6 = c["v6"]
+            print("%-13s %8s %5s  %-13s %8s %5s  %s -> %s"
+                  % (c["case"], c["gap_ms"], c["lost"], "%s -> %s" % (c["from"], c["to"]),
+                     v6["gap_ms"], v6["lost"], v6["from"], v6["to"]))
     return cases

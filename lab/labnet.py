@@ -13,6 +13,16 @@ Topology (all inside network namespaces named PREFIX-X, PREFIX default "anl"):
      \      |      /            203.0.113.53/32 on lo, announcing 203.0.113.0/24
       `---- hp ---'             hidden primary: a veth to each node, 192.0.2.4(i-1)+1/30
 
+Every link is dual-stack: the v6 twin of each v4 address is given by the
+*6() helpers below (2001:db8::/32, documentation space; the management star
+fd00:192::/32, ULA).  The service is 2001:db8:53::53 on each node's lo,
+announced as 2001:db8:53::/48 (the longest prefix the global v6 table
+accepts, as a /24 is for v4).  BGP runs one session per family on every
+link (v4 over v4, v6 over v6), each with its own BFD on the node uplinks:
+that is how transit providers and IXPs peer, each family's next hop is
+native, and a fault in one family's forwarding (ND broken, a v6 filter) is
+seen by that family's BFD instead of hiding behind a healthy v4 session.
+
 Each node runs anynsd (identity popI), BIRD 2 (BFD 100 ms x 3 and short
 reconnect timers on the session to its router) and anyns-healthd driving
 that BIRD through its control socket.  Routers run BIRD 2 and install what
@@ -44,6 +54,9 @@ NODES = (1, 2, 3)
 NODE_ASN = 65001
 PREFIX = "203.0.113.0/24"
 SERVICE = "203.0.113.53"
+PREFIX6 = "2001:db8:53::/48"
+SERVICE6 = "2001:db8:53::53"
+FAMILIES = (("v4", SERVICE), ("v6", SERVICE6))   # what the clients measure
 ZONE = "example.com"
 # Where the nodes get the zone from: "primary" (secondary of the hidden primary,
 # IXFR/AXFR with TSIG, NOTIFY) or "file" (each node loads the same zone file).
@@ -83,6 +96,22 @@ def mgmt(i):
     return "192.0.2.%d" % (4 * (i - 1) + 1), "192.0.2.%d" % (4 * (i - 1) + 2)
 
 
+def transit6(i, j):
+    return "2001:db8:64:%d%d::1" % (i, j), "2001:db8:64:%d%d::2" % (i, j)
+
+
+def uplink6(i):
+    return "2001:db8:65:%d::1" % i, "2001:db8:65:%d::2" % i
+
+
+def client_net6(i):
+    return "2001:db8:100:%d::1" % i, "2001:db8:100:%d::2" % i
+
+
+def mgmt6(i):
+    return "fd00:192:0:%d::1" % i, "fd00:192:0:%d::2" % i
+
+
 def run(*cmd, check=True):
     r = subprocess.run(cmd, capture_output=True, text=True, timeout=30)
     if check and r.returncode != 0:
@@ -118,15 +147,21 @@ def make_ns(st, name):
     in_ns(name, "ip", "link", "set", "lo", "up")
     router = name.startswith("r")
     for key, val in (("net.ipv4.conf.all.rp_filter", 0), ("net.ipv4.conf.default.rp_filter", 0),
-                     ("net.ipv4.ip_forward", 1 if router else 0)):
+                     ("net.ipv4.ip_forward", 1 if router else 0),
+                     ("net.ipv6.conf.all.forwarding", 1 if router else 0),
+                     ("net.ipv6.conf.default.accept_ra", 0)):
         in_ns(name, "sysctl", "-qw", "%s=%d" % (key, val))
 
 
-def link(a, a_if, a_addr, b, b_if, b_addr, plen):
+def link(a, a_if, b, b_if, v4, v6, plen):
+    """A veth a:a_if <-> b:b_if with v4 = (a side, b side) in a /plen and
+    v6 = (a side, b side) in a /64.  nodad: a tentative address cannot be
+    bound, and nothing else on these links could hold it."""
     run("ip", "-n", ns(a), "link", "add", a_if, "type", "veth", "peer", "name", b_if,
         "netns", ns(b))
-    for n, ifname, addr in ((a, a_if, a_addr), (b, b_if, b_addr)):
+    for n, ifname, addr, addr6 in ((a, a_if, v4[0], v6[0]), (b, b_if, v4[1], v6[1])):
         run("ip", "-n", ns(n), "addr", "add", "%s/%d" % (addr, plen), "dev", ifname)
+        run("ip", "-n", ns(n), "-6", "addr", "add", addr6 + "/64", "dev", ifname, "nodad")
         run("ip", "-n", ns(n), "link", "set", "dev", ifname, "up")
 
 
@@ -136,20 +171,22 @@ def build_network(st):
     for i in NODES:
         for j in NODES:
             if i < j:
-                a, b = transit(i, j)
-                link("r%d" % i, "r%d" % j, a, "r%d" % j, "r%d" % i, b, 30)
-        r, n = uplink(i)
-        link("r%d" % i, "n%d" % i, r, "n%d" % i, "up", n, 30)
-        r, c = client_net(i)
-        link("r%d" % i, "c%d" % i, r, "c%d" % i, "up", c, 28)
-        h, n = mgmt(i)
-        link("hp", "n%d" % i, h, "n%d" % i, "mgmt", n, 30)
-        run("ip", "-n", ns("n%d" % i), "addr", "add", SERVICE + "/32", "dev", "lo")
-        run("ip", "-n", ns("n%d" % i), "route", "add", "default", "via", uplink(i)[0])
-        # The local table moves behind pref 5, where silence() puts a blackhole rule.
-        run("ip", "-n", ns("n%d" % i), "rule", "add", "pref", "10", "lookup", "local")
-        run("ip", "-n", ns("n%d" % i), "rule", "del", "pref", "0", "lookup", "local")
-        run("ip", "-n", ns("c%d" % i), "route", "add", "default", "via", client_net(i)[0])
+                link("r%d" % i, "r%d" % j, "r%d" % j, "r%d" % i, transit(i, j),
+                     transit6(i, j), 30)
+        link("r%d" % i, "n%d" % i, "n%d" % i, "up", uplink(i), uplink6(i), 30)
+        link("r%d" % i, "c%d" % i, "c%d" % i, "up", client_net(i), client_net6(i), 28)
+        link("hp", "n%d" % i, "n%d" % i, "mgmt", mgmt(i), mgmt6(i), 30)
+        node, client = ns("n%d" % i), ns("c%d" % i)
+        run("ip", "-n", node, "addr", "add", SERVICE + "/32", "dev", "lo")
+        run("ip", "-n", node, "-6", "addr", "add", SERVICE6 + "/128", "dev", "lo")
+        run("ip", "-n", node, "route", "add", "default", "via", uplink(i)[0])
+        run("ip", "-n", node, "-6", "route", "add", "default", "via", uplink6(i)[0])
+        # The local tables move behind pref 5, where silence() puts blackhole rules.
+        for fam in ("-4", "-6"):
+            run("ip", "-n", node, fam, "rule", "add", "pref", "10", "lookup", "local")
+            run("ip", "-n", node, fam, "rule", "del", "pref", "0", "lookup", "local")
+        run("ip", "-n", client, "route", "add", "default", "via", client_net(i)[0])
+        run("ip", "-n", client, "-6", "route", "add", "default", "via", client_net6(i)[0])
 
 
 def silence(node, on):
@@ -165,16 +202,21 @@ def silence(node, on):
     rule) is dropped by the router's interface as addressed to another host.
     A node whose BFD keeps talking while it hears nothing is not silent:
     the router's session went Up -> Down -> Init within a millisecond and
-    BIRD 2.0.12 then misses the Down, keeping the dead node's route."""
+    BIRD 2.0.12 then misses the Down, keeping the dead node's route.
+
+    Both families: each has its own rule table and neighbour table, and its
+    own BGP session with its own BFD (v6 BFD packets leave towards the
+    router's global v6 address, the session's neighbor)."""
     i = int(node[1:])
-    router = uplink(i)[0]
-    if on:
-        run("ip", "-n", ns(node), "rule", "add", "pref", "5", "blackhole")
-        run("ip", "-n", ns(node), "neigh", "replace", router, "lladdr", SILENT_MAC,
-            "dev", "up", "nud", "permanent")
-    else:
-        run("ip", "-n", ns(node), "neigh", "del", router, "dev", "up", check=False)
-        run("ip", "-n", ns(node), "rule", "del", "pref", "5", "blackhole", check=False)
+    for fam, router in (("-4", uplink(i)[0]), ("-6", uplink6(i)[0])):
+        if on:
+            run("ip", "-n", ns(node), fam, "rule", "add", "pref", "5", "blackhole")
+            run("ip", "-n", ns(node), fam, "neigh", "replace", router, "lladdr", SILENT_MAC,
+                "dev", "up", "nud", "permanent")
+        else:
+            run("ip", "-n", ns(node), fam, "neigh", "del", router, "dev", "up", check=False)
+            run("ip", "-n", ns(node), fam, "rule", "del", "pref", "5", "blackhole",
+                check=False)
 
 
 SILENT_MAC = "02:00:5e:00:53:00"    # locally administered, on no interface of the lab
@@ -203,9 +245,9 @@ def hp_anynsd_conf(d, secret):
 
 
 def node_anynsd_conf(i, d, hp_dir, secret):
-    head = ('server:\n  listen: [ "%s@53", "%s@53", "127.0.0.1@53" ]\n'
+    head = ('server:\n  listen: [ "%s@53", "%s@53", "%s@53", "127.0.0.1@53" ]\n'
             '  identity: pop%d\n  workers: 1\n  storage: "%s"\n  pidfile: "%s"\n'
-            % (SERVICE, mgmt(i)[1], i, d / "storage", d / "anynsd.pid"))
+            % (SERVICE, SERVICE6, mgmt(i)[1], i, d / "storage", d / "anynsd.pid"))
     if ZONE_SOURCE == "file":
         return head + 'zone:\n  - domain: %s\n    file: "%s"\n' % (ZONE, hp_dir / "zone")
     return (head +
@@ -224,46 +266,56 @@ def bird_log(where):
 
 
 def router_bird_conf(i):
+    """Per family (suffix "" for v4, "6" for v6): a BGP session to each other
+    router, one to the node (with BFD), and a kernel protocol."""
     peers = []
     for j in NODES:
         if j == i:
             continue
-        mine, theirs = transit(min(i, j), max(i, j))
-        if i > j:
-            mine, theirs = theirs, mine
-        peers.append("protocol bgp r%d {\n  local %s as %d; neighbor %s as %d;\n  %s\n"
-                     "  ipv4 { import all; export where source ~ [ RTS_BGP, RTS_DEVICE ]; };\n}\n"
-                     % (j, mine, router_asn(i), theirs, router_asn(j), BGP_TIMERS))
-    r, n = uplink(i)
+        for fam, addrs in (("", transit), ("6", transit6)):
+            mine, theirs = addrs(min(i, j), max(i, j))
+            if i > j:
+                mine, theirs = theirs, mine
+            peers.append("protocol bgp r%d%s {\n  local %s as %d; neighbor %s as %d;\n  %s\n"
+                         "  ipv%s { import all; export where source ~ [ RTS_BGP, RTS_DEVICE ]; };"
+                         "\n}\n" % (j, fam, mine, router_asn(i), theirs, router_asn(j),
+                                     BGP_TIMERS, fam or "4"))
+    for fam, (r, n) in (("", uplink(i)), ("6", uplink6(i))):
+        peers.append("protocol bgp node%s {\n  debug { states, events };\n"
+                     "  local %s as %d; neighbor %s as %d;\n  bfd on; %s\n"
+                     "  ipv%s { import all; export none; };\n}\n"
+                     % (fam, r, router_asn(i), n, NODE_ASN, BGP_TIMERS, fam or "4"))
     return (bird_log("r%d" % i) + "router id 100.127.0.%d;\n" % i +
             "protocol device { scan time 10; }\n"
-            'protocol direct { ipv4; interface "c%d"; }\n' % i +
+            'protocol direct { ipv4; ipv6; interface "c%d"; }\n' % i +
             "protocol kernel { ipv4 { export where source = RTS_BGP; }; }\n"
+            "protocol kernel { ipv6 { export where source = RTS_BGP; }; }\n"
             'protocol bfd { debug { states, events }; interface "n%d" { interval 100 ms; '
             'multiplier 3; }; }\n' % i +
-            "".join(peers) +
-            "protocol bgp node {\n  debug { states, events };\n"
-            "  local %s as %d; neighbor %s as %d;\n  bfd on; %s\n"
-            "  ipv4 { import all; export none; };\n}\n"
-            % (r, router_asn(i), n, NODE_ASN, BGP_TIMERS))
+            "".join(peers))
 
 
 def node_bird_conf(i):
-    r, n = uplink(i)
-    return (bird_log("n%d" % i) + "router id 100.127.1.%d;\n" % i +
-            "protocol device { scan time 10; }\n"
-            "# Off until anyns-healthd enables one; the next hop is healthd's tun.\n"
-            'protocol static anyns_service { disabled; ipv4; route %s via "anyns0"; }\n'
-            % PREFIX +
-            'protocol static anyns_drain { disabled; ipv4;\n  route %s via "anyns0" '
-            "{ bgp_community.add((65535, 0)); }; }\n" % PREFIX +
-            'protocol bfd { debug { states, events }; interface "up" { interval 100 ms; '
-            'multiplier 3; }; }\n'
-            "protocol bgp upstream {\n  debug { states, events };\n"
+    """A static protocol per family for the service and for the drain (a BIRD
+    static protocol has one channel); healthd switches each pair with the
+    patterns anyns_service* and anyns_drain*.  One BGP session per family."""
+    out = [bird_log("n%d" % i) + "router id 100.127.1.%d;\n" % i +
+           "protocol device { scan time 10; }\n"
+           "# Off until anyns-healthd enables them; the next hop is healthd's tun.\n"
+           'protocol bfd { debug { states, events }; interface "up" { interval 100 ms; '
+           'multiplier 3; }; }\n']
+    for fam, prefix, (r, n) in (("4", PREFIX, uplink(i)), ("6", PREFIX6, uplink6(i))):
+        out.append(
+            'protocol static anyns_service%s { disabled; ipv%s; route %s via "anyns0"; }\n'
+            % (fam, fam, prefix) +
+            'protocol static anyns_drain%s { disabled; ipv%s;\n  route %s via "anyns0" '
+            "{ bgp_community.add((65535, 0)); }; }\n" % (fam, fam, prefix) +
+            "protocol bgp upstream%s {\n  debug { states, events };\n"
             "  local %s as %d; neighbor %s as %d;\n  bfd on; %s\n"
-            "  ipv4 { import none;\n"
-            '    export where proto = "anyns_service" || proto = "anyns_drain"; };\n}\n'
-            % (n, NODE_ASN, r, router_asn(i), BGP_TIMERS))
+            "  ipv%s { import none;\n"
+            '    export where proto = "anyns_service%s" || proto = "anyns_drain%s"; };\n}\n'
+            % (fam, n, NODE_ASN, r, router_asn(i), BGP_TIMERS, fam, fam, fam))
+    return "".join(out)
 
 
 def node_frr_conf(i):
@@ -271,7 +323,8 @@ def node_frr_conf(i):
     removes `network` through vtysh; with `bgp network import-check` the
     network is announced only while the static route via healthd's tun exists."""
     r, _ = uplink(i)
-    return ("ip route %s anyns0\n" % PREFIX +
+    r6, _ = uplink6(i)
+    return ("ip route %s anyns0\n" % PREFIX + "ipv6 route %s anyns0\n" % PREFIX6 +
             "route-map ANYNS-GSHUT permit 10\n set community 65535:0 additive\nexit\n"
             "route-map NONE deny 10\nexit\n"
             "bfd\n profile fast\n  transmit-interval 100\n  receive-interval 100\n"
@@ -280,8 +333,13 @@ def node_frr_conf(i):
             " no bgp ebgp-requires-policy\n bgp network import-check\n"
             " neighbor %s remote-as %d\n neighbor %s bfd profile fast\n"
             " neighbor %s timers connect 1\n" % (r, router_asn(i), r, r) +
+            " neighbor %s remote-as %d\n neighbor %s bfd profile fast\n"
+            " neighbor %s timers connect 1\n" % (r6, router_asn(i), r6, r6) +
             " address-family ipv4 unicast\n  neighbor %s route-map NONE in\n" % r +
-            " exit-address-family\nexit\n")
+            "  no neighbor %s activate\n" % r6 +
+            " exit-address-family\n"
+            " address-family ipv6 unicast\n  neighbor %s activate\n" % r6 +
+            "  neighbor %s route-map NONE in\n exit-address-family\nexit\n" % r6)
 
 
 def frr_dirs(where):
@@ -293,14 +351,14 @@ def speaker_conf(where, d, speaker):
     if speaker == "frr":
         return ("speaker: { type: frr, vtysh: \"%s\", route-map: ANYNS-GSHUT,\n"
                 "           timeout: 2s, retry: 500ms, refresh: 1s }\n" % (d / "vtysh"))
-    return ("speaker: { type: bird, socket: \"%s\", protocol: anyns_service,\n"
-            "           drain-protocol: anyns_drain, timeout: 300ms, retry: 200ms, refresh: 1s }\n"
-            % (d / "bird.ctl"))
+    return ("speaker: { type: bird, socket: \"%s\", protocol: \"anyns_service*\",\n"
+            "           drain-protocol: \"anyns_drain*\", timeout: 300ms, retry: 200ms,"
+            " refresh: 1s }\n" % (d / "bird.ctl"))
 
 
 def healthd_conf(i, d, speaker="bird"):
     return (
-        'announce: { asn: %d, prefixes: [ "%s" ] }\n' % (NODE_ASN, PREFIX) +
+        'announce: { asn: %d, prefixes: [ "%s", "%s" ] }\n' % (NODE_ASN, PREFIX, PREFIX6) +
         speaker_conf("n%d" % i, d, speaker) +
         "healthd: { control: \"%s\", metrics: 127.0.0.1@9154, tun: anyns0, identity: pop%d }\n"
         % (d / "healthd.ctl", i) +
@@ -309,6 +367,8 @@ def healthd_conf(i, d, speaker="bird"):
         "probe:\n"
         "  - { id: dns, type: dns, server: 127.0.0.1@53, name: %s, qtype: SOA,\n"
         "      interval: 100ms, timeout: 100ms }\n" % ZONE +
+        "  - { id: dns6, type: dns, server: \"%s@53\", name: %s, qtype: SOA,\n"
+        "      interval: 100ms, timeout: 100ms }\n" % (SERVICE6, ZONE) +
         "  - { id: zone, type: zone, server: 127.0.0.1@53, name: %s, primary: \"%s@53\",\n"
         "      max-serial-lag: 0, interval: 1s, timeout: 500ms }\n" % (ZONE, mgmt(i)[0]) +
         "  - { id: anynsd, type: process, pidfile: \"%s\", interval: 200ms, timeout: 100ms }\n"
@@ -494,17 +554,17 @@ def answer(where, addr=SERVICE):
     return got[-1] if got else {}
 
 
-def catchment(client):
-    return answer(client).get("nsid")
+def catchment(client, addr=SERVICE):
+    return answer(client, addr).get("nsid")
 
 
 def bfd_up(i):
-    """Whether router i's BFD session to its node is Up (else a silent node
-    would only be noticed by the BGP hold timer)."""
+    """Whether router i's BFD sessions to its node (v4 and v6) are both Up
+    (else a silent node would only be noticed by the BGP hold timer)."""
     r = run("birdc", "-s", str(WORK / ("r%d" % i) / "bird.ctl"), "show", "bfd", "sessions",
             check=False)
-    return any(line.split()[:1] == [uplink(i)[1]] and " Up " in line
-               for line in r.stdout.splitlines())
+    up = {line.split()[0] for line in r.stdout.splitlines() if " Up " in line}
+    return {uplink(i)[1], uplink6(i)[1]} <= up
 
 
 def healthd_ctl(node, *args):

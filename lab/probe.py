@@ -1,6 +1,6 @@
 # SPDX-License-Identifier: MIT
-"""The lab's client: queries the service address every INTERVAL ms from inside
-a client namespace and prints one JSON line per query when it is decided:
+"""The lab's client: queries the service address (v4 or v6, by the form of
+ADDR) every INTERVAL ms from inside a client namespace and prints one JSON line per query when it is decided:
 
     {"seq": 7, "sent": 1234.567, "ms": 1.2, "nsid": "pop1", "serial": 2026112601}
     {"seq": 8, "sent": 1234.587, "ms": null}          # no answer within TIMEOUT
@@ -64,7 +64,7 @@ def main():
     count = int(sys.argv[4]) if len(sys.argv) > 4 else 0
     stop = []
     signal.signal(signal.SIGTERM, lambda *a: stop.append(1))
-    s = socket.socket(socket.AF_INET, socket.SOCK_DGRAM)
+    s = socket.socket(socket.AF_INET6 if ":" in addr else socket.AF_INET, socket.SOCK_DGRAM)
     s.setblocking(False)
     pending = {}                      # id -> (seq, sent)
     seq, next_send = 0, time.monotonic()
