@@ -1,0 +1,679 @@
+/* SPDX-License-Identifier: MIT */
+/*
+ * DOC: bench/scale -- the answer path on T threads, without sockets
+ *
+ * Issue 6 asks that throughput grow with server.workers up to the cores
+ * there are. Over loopback with dnsperf on this machine the load generator
+ * and the kernel's socket path saturate first (doc/performance.md, round
+ * 7), so this program measures what the workers themselves do per query:
+ * parse, zone lookup, answer written, per-worker counters -- the same
+ * worker_answer() (anynsd/worker.c) that net/udp.c's answer_batch() calls,
+ * with the same per-worker state, only fed from memory instead of
+ * recvmmsg().
+ *
+ * Set-up is the server's: the zone is loaded by zones_load() from a
+ * configuration made in memory (anynsd/zones.c publishes it through RCU),
+ * counters come from stats_new() (one cache-line aligned block per
+ * worker), workers sit side by side in one calloc'd array as main.c puts
+ * them, each with its own ans_answer_ctx and SCALE_SLOTS output buffers of
+ * 4096 bytes (net/udp.c's UDP_BATCH and UDP_OUT_MAX). The query list (the
+ * bench's mix, bench/gen_zone.py, in wire form as dnspython and dnsperf
+ * send it: RD set, no EDNS) is shared and only read.
+ *
+ * One measurement: T threads, thread i pinned to CPU i mod nproc,
+ * registered with liburcu; after a start barrier each answers the whole
+ * list once and byte-compares every answer with a single-threaded
+ * reference pass (itself checked against gen_zone.py's expect.tsv: rcode,
+ * answer count, AA); then each answers the list in a loop, SCALE_SLOTS
+ * queries per RCU read section as a UDP batch is, until the main thread
+ * raises the stop flag. Each thread reports queries, wall time and its own
+ * CPU time (CLOCK_THREAD_CPUTIME_ID: what the shared machine let it run).
+ * A wrong answer, or per-worker counters that do not add up to the queries
+ * answered, fails the run (exit 1): no figure from a broken build.
+ *
+ * Repetitions are interleaved (T = 1, 2, ... then again) so a change in
+ * the machine's other load spreads over every T; medians are printed.
+ * --shared-write adds one atomic increment of a single shared counter per
+ * query: the control that shows the measurement sees shared writes.
+ */
+#define _LGPL_SOURCE
+#include <getopt.h>
+#include <netinet/in.h>
+#include <pthread.h>
+#include <sched.h>
+#include <stdatomic.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <time.h>
+#include <unistd.h>
+#include <urcu/urcu-memb.h>
+
+#include "anynsd/conf/conf.h"
+#include "anynsd/stats.h"
+#include "anynsd/worker.h"
+#include "anynsd/zones.h"
+#include "lib/name/name.h"
+#include "lib/wire/rdata.h"
+
+#define SCALE_SLOTS 32          /* net/udp.c UDP_BATCH */
+#define SCALE_OUT_MAX 4096      /* net/udp.c UDP_OUT_MAX */
+#define SCALE_MAX_THREADS 64
+#define SCALE_MAX_REPS 15
+#define HDR 12
+
+/* Packets one after another in `buf`, packet i at off[i]. */
+struct packets {
+	uint8_t *buf;
+	size_t *off;
+	uint16_t *len;
+	size_t count;
+};
+
+struct opts {
+	const char *zone;
+	const char *origin;
+	const char *queries;
+	const char *expect;
+	const char *json;
+	double seconds;
+	unsigned reps;
+	unsigned threads[SCALE_MAX_THREADS];
+	unsigned thread_count;
+	bool shared_write;
+};
+
+struct bench {
+	struct server srv;
+	struct worker *workers;       /* SCALE_MAX_THREADS, as main.c lays them */
+	struct packets q;             /* the query mix */
+	struct packets ref;           /* single-threaded answers */
+	unsigned nproc;
+	bool shared_write;
+	atomic_bool stop;
+	atomic_ulong shared;          /* --shared-write only */
+	pthread_barrier_t go;
+	pthread_barrier_t checked;
+};
+
+struct thread {
+	struct bench *b;
+	struct worker *w;
+	uint8_t (*out)[SCALE_OUT_MAX];
+	uint16_t len[SCALE_SLOTS];    /* of each slot's last answer */
+	pthread_t tid;
+	unsigned cpu;
+	bool is_pinned;
+	size_t wrong;
+	uint64_t queries;
+	double wall_s;
+	double cpu_s;
+} __attribute__((aligned(64)));
+
+struct result {
+	unsigned threads;
+	double total_qps;
+	double per_thread_qps[SCALE_MAX_THREADS];
+	double cpu_share[SCALE_MAX_THREADS];   /* thread CPU time / wall time */
+	double q_per_cpu_s;                    /* all queries / all threads' CPU time */
+};
+
+/* The medians of one T over the repetitions. */
+struct summary {
+	double total_qps;
+	double q_per_cpu_s;
+	double cpu_share;                      /* mean over the threads */
+};
+
+static double clock_s(clockid_t id)
+{
+	struct timespec ts;
+	clock_gettime(id, &ts);
+	return (double)ts.tv_sec + ts.tv_nsec / 1e9;
+}
+
+/* --- the query list and the expectations ------------------------------ */
+
+static int packets_alloc(struct packets *p, size_t count, size_t bytes)
+{
+	p->buf = malloc(bytes ? bytes : 1);
+	p->off = calloc(count + 1, sizeof(*p->off));
+	p->len = calloc(count + 1, sizeof(*p->len));
+	p->count = 0;
+	return p->buf && p->off && p->len ? ANS_OK : ANS_ENOMEM;
+}
+
+static void packets_free(struct packets *p)
+{
+	free(p->buf);
+	free(p->off);
+	free(p->len);
+}
+
+static size_t count_lines(FILE *f)
+{
+	size_t n = 0;
+	int c;
+	while ((c = getc(f)) != EOF)
+		n += c == '\n';
+	rewind(f);
+	return n;
+}
+
+/* One query as dnspython's make_query() and dnsperf write it: id = the
+ * line number, RD, one question, class IN, no EDNS. */
+static int query_wire(const char *line, size_t i, uint8_t *out, uint16_t *len)
+{
+	char name[1024], type[64];
+	if (sscanf(line, "%1023s %63s", name, type) != 2)
+		return ANS_ESYNTAX;
+	size_t nlen;
+	uint16_t qtype;
+	int rc = ans_name_from_text(out + HDR, &nlen, name, strlen(name), NULL);
+	if (rc == ANS_OK)
+		rc = ans_rrtype_from_text(type, strlen(type), &qtype);
+	if (rc != ANS_OK)
+		return rc;
+	uint8_t hdr[HDR] = { (uint8_t)(i >> 8), (uint8_t)i, 0x01, 0, 0, 1 };
+	memcpy(out, hdr, HDR);
+	uint8_t *t = out + HDR + nlen;
+	t[0] = (uint8_t)(qtype >> 8);
+	t[1] = (uint8_t)qtype;
+	t[2] = 0;
+	t[3] = ANS_CLASS_IN;
+	*len = (uint16_t)(HDR + nlen + 4);
+	return ANS_OK;
+}
+
+static int load_queries(const char *path, struct packets *p)
+{
+	FILE *f = fopen(path, "r");
+	if (!f)
+		return -errno;
+	size_t n = count_lines(f);
+	int rc = packets_alloc(p, n, n * (HDR + ANS_NAME_MAX + 4));
+	char line[2048];
+	size_t at = 0;
+	while (rc == ANS_OK && p->count < n && fgets(line, sizeof(line), f)) {
+		rc = query_wire(line, p->count, p->buf + at, &p->len[p->count]);
+		p->off[p->count] = at;
+		at += p->len[p->count];
+		p->count += rc == ANS_OK;
+	}
+	fclose(f);
+	if (rc != ANS_OK)
+		fprintf(stderr, "scale: %s:%zu: query not read (%s)\n", path, p->count + 1,
+			ans_strerror(rc));
+	return rc;
+}
+
+static int rcode_of(const char *text)
+{
+	static const char *const names[] = { "NOERROR", "FORMERR", "SERVFAIL", "NXDOMAIN",
+					     "NOTIMP", "REFUSED" };
+	for (int i = 0; i < (int)(sizeof(names) / sizeof(names[0])); i++)
+		if (strcmp(text, names[i]) == 0)
+			return i;
+	return -1;
+}
+
+/* Checks answer i against expect.tsv's row (qname, qtype, kind, rcode,
+ * ancount, aa, auth_ns): what measure.check_one() checks of the header. */
+static bool answer_expected(const uint8_t *a, size_t len, const char *row)
+{
+	char qname[1024], qtype[64], kind[64], rcode[64];
+	unsigned ancount, aa;
+	if (sscanf(row, "%1023s %63s %63s %63s %u %u", qname, qtype, kind, rcode, &ancount,
+		   &aa) != 6 || len < HDR)
+		return false;
+	unsigned got_an = (unsigned)a[6] << 8 | a[7];
+	unsigned got_aa = (a[2] >> 2) & 1;
+	return (a[3] & 0x0f) == rcode_of(rcode) && got_an == ancount && got_aa == aa;
+}
+
+static size_t check_expect(const char *path, const struct packets *ref)
+{
+	FILE *f = fopen(path, "r");
+	if (!f) {
+		fprintf(stderr, "scale: %s: %s\n", path, strerror(errno));
+		return ref->count ? ref->count : 1;
+	}
+	char row[2048];
+	size_t i = 0, wrong = 0;
+	for (; i < ref->count && fgets(row, sizeof(row), f); i++) {
+		if (answer_expected(ref->buf + ref->off[i], ref->len[i], row))
+			continue;
+		if (wrong++ < 3)
+			fprintf(stderr, "scale: answer %zu does not match %s: %s", i, path, row);
+	}
+	fclose(f);
+	return wrong + (ref->count - i);
+}
+
+/* --- the server's state ------------------------------------------------ */
+
+static int load_conf(const struct opts *o, struct conf **conf)
+{
+	char text[4096], err[1024];
+	int n = snprintf(text, sizeof(text),
+			 "server:\n  listen: [ \"127.0.0.1@53053\" ]\n  workers: %u\nzone:\n  - domain: \"%s\"\n"
+			 "    file: \"%s\"\n", SCALE_MAX_THREADS, o->origin, o->zone);
+	if (n < 0 || (size_t)n >= sizeof(text))
+		return ANS_ESPACE;
+	int rc = conf_load_text("scale.yaml", text, (size_t)n, conf, err, sizeof(err));
+	if (rc != ANS_OK)
+		fprintf(stderr, "scale: %s\n", err);
+	return rc;
+}
+
+/* As anynsd/main.c answer_conf_from() (static there). */
+static void answer_conf_from(struct ans_answer_conf *ac, const struct conf *conf)
+{
+	bool nsid = conf->server.nsid && conf->nsid_len;
+	ac->nsid = nsid ? conf->nsid : NULL;
+	ac->nsid_len = nsid ? conf->nsid_len : 0;
+	ac->identity = conf->server.chaos ? conf->identity : NULL;
+	ac->version = conf->server.chaos ? conf->version : NULL;
+	ac->udp_max_payload = (uint16_t)conf->server.udp_max_payload;
+}
+
+static int server_up(struct bench *b, const struct conf *conf)
+{
+	b->srv = (struct server){ .conf = conf, .stop_fd = -1 };
+	answer_conf_from(&b->srv.answer_conf, conf);
+	b->workers = calloc(SCALE_MAX_THREADS, sizeof(*b->workers));
+	int rc = b->workers ? zones_new(&b->srv.zones, conf) : ANS_ENOMEM;
+	if (rc == ANS_OK)
+		rc = stats_new(&b->srv.stats, SCALE_MAX_THREADS, conf->zone_count);
+	if (rc == ANS_OK && zones_load(b->srv.zones) != 0)
+		rc = ANS_ENOZONE;
+	for (unsigned i = 0; rc == ANS_OK && i < SCALE_MAX_THREADS; i++) {
+		b->workers[i].id = i;
+		b->workers[i].srv = &b->srv;
+		b->workers[i].epfd = -1;
+	}
+	return rc;
+}
+
+static void server_down(struct bench *b)
+{
+	if (b->srv.zones)
+		zones_free(b->srv.zones);
+	stats_free(b->srv.stats);
+	free(b->workers);
+}
+
+static uint64_t worker_count(const struct bench *b, unsigned id)
+{
+	const struct stats_worker *sw = &b->srv.stats->workers[id];
+	uint64_t n = 0;
+	for (size_t i = 0; i < STATS_QTYPES; i++)
+		n += atomic_load_explicit(&sw->queries[ANS_TRANSPORT_UDP][i],
+					  memory_order_relaxed);
+	return n;
+}
+
+/* --- answering --------------------------------------------------------- */
+
+/* net/udp.c answer_batch() without the socket: one RCU read section and
+ * one zone set read for up to SCALE_SLOTS queries, each answered into its
+ * own slot; the lengths go to t->len. Returns the bytes written. */
+static size_t answer_slots(struct thread *t, size_t first, size_t n, const struct sockaddr *peer)
+{
+	const struct packets *q = &t->b->q;
+	size_t bytes = 0;
+	urcu_memb_read_lock();
+	const struct ans_zoneset *zs = zones_read(t->b->srv.zones);
+	for (size_t i = 0; i < n; i++) {
+		size_t k = first + i;
+		size_t len = worker_answer(t->w, zs, q->buf + q->off[k], q->len[k],
+					   ANS_TRANSPORT_UDP, peer, t->out[i], SCALE_OUT_MAX, NULL);
+		t->len[i] = (uint16_t)len;
+		bytes += len;
+		if (t->b->shared_write)
+			atomic_fetch_add_explicit(&t->b->shared, 1, memory_order_relaxed);
+	}
+	urcu_memb_read_unlock();
+	return bytes;
+}
+
+static void check_pass(struct thread *t, const struct sockaddr *peer)
+{
+	const struct packets *q = &t->b->q, *ref = &t->b->ref;
+	for (size_t first = 0; first < q->count; first += SCALE_SLOTS) {
+		size_t n = q->count - first < SCALE_SLOTS ? q->count - first : SCALE_SLOTS;
+		answer_slots(t, first, n, peer);
+		for (size_t i = 0; i < n; i++) {
+			size_t k = first + i;
+			t->wrong += t->len[i] != ref->len[k] ||
+				    memcmp(t->out[i], ref->buf + ref->off[k], ref->len[k]) != 0;
+		}
+	}
+}
+
+/* A run without a single answer byte is a broken build too. */
+static void timed_loop(struct thread *t, const struct sockaddr *peer)
+{
+	const struct packets *q = &t->b->q;
+	size_t first = 0;
+	size_t sink = 0;
+	while (!atomic_load_explicit(&t->b->stop, memory_order_relaxed)) {
+		size_t n = q->count - first < SCALE_SLOTS ? q->count - first : SCALE_SLOTS;
+		sink += answer_slots(t, first, n, peer);
+		t->queries += n;
+		first = first + n == q->count ? 0 : first + n;
+	}
+	if (sink == 0)
+		t->wrong++;
+}
+
+static void *thread_main(void *arg)
+{
+	struct thread *t = arg;
+	struct sockaddr_in peer = { .sin_family = AF_INET, .sin_port = htons(53053),
+				    .sin_addr.s_addr = htonl(INADDR_LOOPBACK) };
+	cpu_set_t set;
+	CPU_ZERO(&set);
+	CPU_SET(t->cpu, &set);
+	t->is_pinned = pthread_setaffinity_np(pthread_self(), sizeof(set), &set) == 0;
+	urcu_memb_register_thread();
+	pthread_barrier_wait(&t->b->go);
+	check_pass(t, (struct sockaddr *)&peer);
+	pthread_barrier_wait(&t->b->checked);
+	double w0 = clock_s(CLOCK_MONOTONIC), c0 = clock_s(CLOCK_THREAD_CPUTIME_ID);
+	timed_loop(t, (struct sockaddr *)&peer);
+	t->wall_s = clock_s(CLOCK_MONOTONIC) - w0;
+	t->cpu_s = clock_s(CLOCK_THREAD_CPUTIME_ID) - c0;
+	urcu_memb_unregister_thread();
+	return NULL;
+}
+
+/* Answers every query once on the main thread, as worker 0, keeping the
+ * answers: the reference the threads' answers are compared with. */
+static int reference_pass(struct bench *b)
+{
+	const struct packets *q = &b->q;
+	/* No EDNS in the queries: no answer is over 512 bytes (RFC 1035
+	 * §4.2.1); pages not written are never touched. */
+	size_t cap = q->count * (size_t)512, at = 0;
+	int rc = packets_alloc(&b->ref, q->count, cap);
+	uint8_t out[SCALE_OUT_MAX];
+	struct sockaddr_in peer = { .sin_family = AF_INET };
+	urcu_memb_register_thread();
+	urcu_memb_read_lock();
+	const struct ans_zoneset *zs = zones_read(b->srv.zones);
+	for (size_t i = 0; rc == ANS_OK && i < q->count; i++) {
+		size_t len = worker_answer(&b->workers[0], zs, q->buf + q->off[i], q->len[i],
+					   ANS_TRANSPORT_UDP, (struct sockaddr *)&peer, out,
+					   sizeof(out), NULL);
+		if (len == 0 || at + len > cap) {
+			rc = len == 0 ? ANS_EMALF : ANS_ESPACE;
+			break;
+		}
+		memcpy(b->ref.buf + at, out, len);
+		b->ref.off[i] = at;
+		b->ref.len[i] = (uint16_t)len;
+		at += len;
+		b->ref.count++;
+	}
+	urcu_memb_read_unlock();
+	urcu_memb_unregister_thread();
+	return rc;
+}
+
+/* --- one measurement and the report ------------------------------------ */
+
+static int measure(struct bench *b, unsigned n, double seconds, struct result *r)
+{
+	struct thread *ts = aligned_alloc(64, sizeof(*ts) * n);
+	uint8_t (*outs)[SCALE_OUT_MAX] = aligned_alloc(64, (size_t)n * SCALE_SLOTS * SCALE_OUT_MAX);
+	if (!ts || !outs) {
+		free(ts);
+		free(outs);
+		return ANS_ENOMEM;
+	}
+	atomic_store(&b->stop, false);
+	pthread_barrier_init(&b->go, NULL, n + 1);
+	pthread_barrier_init(&b->checked, NULL, n + 1);
+	uint64_t before[SCALE_MAX_THREADS];
+	for (unsigned i = 0; i < n; i++) {
+		before[i] = worker_count(b, i);
+		ts[i] = (struct thread){ .b = b, .w = &b->workers[i], .cpu = i % b->nproc,
+					 .out = outs + (size_t)i * SCALE_SLOTS };
+		if (pthread_create(&ts[i].tid, NULL, thread_main, &ts[i]) != 0)
+			abort();    /* barriers count on every thread: nothing to unwind */
+	}
+	pthread_barrier_wait(&b->go);
+	pthread_barrier_wait(&b->checked);
+	struct timespec nap = { (time_t)seconds, (long)((seconds - (double)(time_t)seconds) * 1e9) };
+	nanosleep(&nap, NULL);
+	atomic_store(&b->stop, true);
+	int rc = ANS_OK;
+	double queries = 0, cpu_s = 0;
+	*r = (struct result){ .threads = n };
+	for (unsigned i = 0; i < n; i++) {
+		pthread_join(ts[i].tid, NULL);
+		uint64_t counted = worker_count(b, i) - before[i];
+		if (ts[i].wrong || !ts[i].is_pinned || counted != ts[i].queries + b->q.count) {
+			fprintf(stderr, "scale: T=%u thread %u: %zu answers differ from the "
+				"single-threaded pass, pinned %d, counted %llu of %llu\n", n, i,
+				ts[i].wrong, ts[i].is_pinned, (unsigned long long)counted,
+				(unsigned long long)(ts[i].queries + b->q.count));
+			rc = ANS_EMALF;
+		}
+		r->per_thread_qps[i] = ts[i].queries / ts[i].wall_s;
+		r->cpu_share[i] = ts[i].cpu_s / ts[i].wall_s;
+		r->total_qps += r->per_thread_qps[i];
+		queries += (double)ts[i].queries;
+		cpu_s += ts[i].cpu_s;
+	}
+	r->q_per_cpu_s = cpu_s > 0 ? queries / cpu_s : 0;
+	pthread_barrier_destroy(&b->go);
+	pthread_barrier_destroy(&b->checked);
+	free(outs);
+	free(ts);
+	return rc;
+}
+
+static int cmp_double(const void *a, const void *b)
+{
+	double x = *(const double *)a, y = *(const double *)b;
+	return (x > y) - (x < y);
+}
+
+static double median(double *v, size_t n)
+{
+	qsort(v, n, sizeof(*v), cmp_double);
+	return n % 2 ? v[n / 2] : (v[n / 2 - 1] + v[n / 2]) / 2;
+}
+
+static void print_run(const struct result *r, unsigned rep)
+{
+	printf("T=%-2u rep %u: total %9.0f q/s; per thread", r->threads, rep, r->total_qps);
+	for (unsigned i = 0; i < r->threads; i++)
+		printf(" %.0f (cpu %.0f%%)", r->per_thread_qps[i], 100 * r->cpu_share[i]);
+	printf("\n");
+	fflush(stdout);
+}
+
+static void loadavg(char *buf, size_t size)
+{
+	FILE *f = fopen("/proc/loadavg", "r");
+	if (!f || !fgets(buf, (int)size, f))
+		snprintf(buf, size, "?\n");
+	buf[strcspn(buf, "\n")] = 0;
+	if (f)
+		fclose(f);
+}
+
+static struct summary summary_of(struct result (*res)[SCALE_MAX_THREADS], unsigned k,
+				 unsigned reps)
+{
+	double qps[SCALE_MAX_REPS], qcpu[SCALE_MAX_REPS], share[SCALE_MAX_REPS];
+	for (unsigned r = 0; r < reps; r++) {
+		const struct result *x = &res[r][k];
+		qps[r] = x->total_qps;
+		qcpu[r] = x->q_per_cpu_s;
+		share[r] = 0;
+		for (unsigned i = 0; i < x->threads; i++)
+			share[r] += x->cpu_share[i] / x->threads;
+	}
+	return (struct summary){ median(qps, reps), median(qcpu, reps), median(share, reps) };
+}
+
+static void json_runs(FILE *js, const struct opts *o, struct result (*res)[SCALE_MAX_THREADS])
+{
+	fprintf(js, ", \"runs\": [");
+	for (unsigned r = 0; r < o->reps; r++)
+		for (unsigned k = 0; k < o->thread_count; k++)
+			fprintf(js, "%s{\"threads\": %u, \"rep\": %u, \"total_qps\": %.0f, "
+				"\"q_per_cpu_s\": %.0f}", r + k ? ", " : "", o->threads[k], r + 1,
+				res[r][k].total_qps, res[r][k].q_per_cpu_s);
+	fprintf(js, "]");
+}
+
+/* Medians per T; efficiency = total(T) / (T x total(1)) on wall time, and
+ * per CPU second (queries / the threads' own CPU time, against T = 1):
+ * the second is what the threads did while they ran, whatever share of
+ * the shared machine they got. */
+static void summarise(const struct opts *o, const struct bench *b,
+		      struct result (*res)[SCALE_MAX_THREADS], const char *load0)
+{
+	struct summary sum[SCALE_MAX_THREADS], one = { 0 };
+	for (unsigned k = 0; k < o->thread_count; k++) {
+		sum[k] = summary_of(res, k, o->reps);
+		if (o->threads[k] == 1)
+			one = sum[k];
+	}
+	char load1[128];
+	loadavg(load1, sizeof(load1));
+	FILE *js = o->json ? fopen(o->json, "w") : NULL;
+	if (js) {
+		fprintf(js, "{\"nproc\": %u, \"seconds\": %g, \"reps\": %u, \"queries\": %zu, "
+			"\"shared_write\": %s, \"loadavg_before\": \"%s\", \"loadavg_after\": "
+			"\"%s\"", b->nproc, o->seconds, o->reps, b->q.count,
+			o->shared_write ? "true" : "false", load0, load1);
+		json_runs(js, o, res);
+		fprintf(js, ", \"medians\": [");
+	}
+	printf("\nmedians of %u (loadavg before: %s; after: %s)\n", o->reps, load0, load1);
+	printf("threads  total q/s  per thread  efficiency  q/CPU-s  CPU-eff.  CPU share\n");
+	for (unsigned k = 0; k < o->thread_count; k++) {
+		unsigned n = o->threads[k];
+		double eff = one.total_qps > 0 ? sum[k].total_qps / (n * one.total_qps) : -1;
+		double ceff = one.q_per_cpu_s > 0 ? sum[k].q_per_cpu_s / one.q_per_cpu_s : -1;
+		printf("%7u  %9.0f  %10.0f  %10.2f  %7.0f  %8.2f  %8.0f%%\n", n, sum[k].total_qps,
+		       sum[k].total_qps / n, eff, sum[k].q_per_cpu_s, ceff, 100 * sum[k].cpu_share);
+		if (js)
+			fprintf(js, "%s{\"threads\": %u, \"total_qps\": %.0f, \"efficiency\": %.3f, "
+				"\"q_per_cpu_s\": %.0f, \"cpu_efficiency\": %.3f, \"cpu_share\": %.3f}",
+				k ? ", " : "", n, sum[k].total_qps, eff, sum[k].q_per_cpu_s, ceff,
+				sum[k].cpu_share);
+	}
+	if (js) {
+		fprintf(js, "]}\n");
+		fclose(js);
+	}
+}
+
+/* --- arguments ----------------------------------------------------------- */
+
+static void usage(FILE *f)
+{
+	fprintf(f, "usage: scale --zone FILE --origin NAME --queries FILE --expect FILE\n"
+		"             [--seconds S] [--reps N] [--threads 1,2,...] [--json FILE]\n"
+		"             [--shared-write]\n"
+		"  defaults: 2 s per run, 3 interleaved repetitions, T = 1..2 x nproc\n");
+}
+
+static bool parse_threads(struct opts *o, char *list)
+{
+	o->thread_count = 0;
+	for (char *s = strtok(list, ","); s; s = strtok(NULL, ",")) {
+		long v = strtol(s, NULL, 10);
+		if (v < 1 || v > SCALE_MAX_THREADS || o->thread_count == SCALE_MAX_THREADS)
+			return false;
+		o->threads[o->thread_count++] = (unsigned)v;
+	}
+	return o->thread_count > 0;
+}
+
+static bool parse_args(int argc, char **argv, struct opts *o, unsigned nproc)
+{
+	static const struct option longs[] = {
+		{ "zone", required_argument, NULL, 'z' }, { "origin", required_argument, NULL, 'o' },
+		{ "queries", required_argument, NULL, 'q' }, { "expect", required_argument, NULL, 'e' },
+		{ "seconds", required_argument, NULL, 's' }, { "reps", required_argument, NULL, 'r' },
+		{ "threads", required_argument, NULL, 't' }, { "json", required_argument, NULL, 'j' },
+		{ "shared-write", no_argument, NULL, 'W' }, { NULL, 0, NULL, 0 },
+	};
+	*o = (struct opts){ .seconds = 2, .reps = 3 };
+	for (unsigned i = 1; i <= 2 * nproc && i <= SCALE_MAX_THREADS; i++)
+		o->threads[o->thread_count++] = i;
+	int c;
+	while ((c = getopt_long(argc, argv, "", longs, NULL)) != -1) {
+		switch (c) {
+		case 'z': o->zone = optarg; break;
+		case 'o': o->origin = optarg; break;
+		case 'q': o->queries = optarg; break;
+		case 'e': o->expect = optarg; break;
+		case 's': o->seconds = strtod(optarg, NULL); break;
+		case 'r': o->reps = (unsigned)strtoul(optarg, NULL, 10); break;
+		case 't': if (!parse_threads(o, optarg)) return false; break;
+		case 'j': o->json = optarg; break;
+		case 'W': o->shared_write = true; break;
+		default: return false;
+		}
+	}
+	return o->zone && o->origin && o->queries && o->expect && o->seconds > 0 &&
+	       o->seconds < 600 && o->reps >= 1 && o->reps <= SCALE_MAX_REPS;
+}
+
+static int prepare(struct bench *b, const struct opts *o, struct conf **conf)
+{
+	int rc = load_conf(o, conf);
+	if (rc == ANS_OK)
+		rc = server_up(b, *conf);
+	if (rc == ANS_OK)
+		rc = load_queries(o->queries, &b->q);
+	if (rc == ANS_OK)
+		rc = reference_pass(b);
+	if (rc == ANS_OK && check_expect(o->expect, &b->ref) != 0)
+		rc = ANS_EMALF;
+	if (rc != ANS_OK)
+		fprintf(stderr, "scale: set-up failed (%s)\n", ans_strerror(rc));
+	return rc;
+}
+
+int main(int argc, char **argv)
+{
+	static struct bench b;
+	static struct result res[SCALE_MAX_REPS][SCALE_MAX_THREADS];
+	struct opts o;
+	b.nproc = (unsigned)sysconf(_SC_NPROCESSORS_ONLN);
+	if (!parse_args(argc, argv, &o, b.nproc)) {
+		usage(stderr);
+		return 2;
+	}
+	b.shared_write = o.shared_write;
+	struct conf *conf = NULL;
+	int rc = prepare(&b, &o, &conf);
+	char load0[128];
+	loadavg(load0, sizeof(load0));
+	if (rc == ANS_OK)
+		printf("scale: %zu queries checked against %s; %u CPUs; %.1f s per run%s\n",
+		       b.q.count, o.expect, b.nproc, o.seconds,
+		       o.shared_write ? "; CONTROL: one shared counter written per query" : "");
+	for (unsigned r = 0; rc == ANS_OK && r < o.reps; r++)
+		for (unsigned k = 0; rc == ANS_OK && k < o.thread_count; k++) {
+			rc = measure(&b, o.threads[k], o.seconds, &res[r][k]);
+			print_run(&res[r][k], r + 1);
+		}
+	if (rc == ANS_OK)
+		summarise(&o, &b, res, load0);
+	packets_free(&b.q);
+	packets_free(&b.ref);
+	server_down(&b);
+	conf_free(conf);
+	return rc == ANS_OK ? 0 : 1;
+}
