@@ -42,6 +42,8 @@ void ans_compr_map_init(struct ans_compr_map *m, const uint8_t *msg)
 	m->msg = msg;
 	m->used = 0;
 	memset(m->slot, 0, sizeof(m->slot));
+	m->last_name = NULL;
+	m->last_off = 0;
 }
 
 /* A byte with an ASCII capital lowercased (RFC 4343 §3: only A-Z fold). */
@@ -50,23 +52,45 @@ static inline uint8_t fold(uint8_t c)
 	return (uint8_t)(c + (((unsigned)(c - 'A') < 26u) << 5));
 }
 
-/* FNV-1a over a label, length byte included (so "a.bc" != "ab.c"); the
- * caller hands a lowercased copy, so names differing only in case share a
- * slot chain. */
-static uint64_t mix_label(uint64_t h, const uint8_t *label)
+static inline uint64_t ld64(const uint8_t *p)
 {
-	for (unsigned i = 0; i <= label[0]; i++)
-		h = (h ^ label[i]) * 0x100000001b3ull;
-	return h;
+	uint64_t v;
+	memcpy(&v, p, 8);
+	return v;
 }
 
-/* n bytes equal letter case aside; the exact compare first (zone data is
- * mostly of one case). */
-static bool bytes_same(const uint8_t *a, const uint8_t *b, size_t n)
+static inline uint32_t ld32(const uint8_t *p)
 {
-	if (memcmp(a, b, n) == 0)
+	uint32_t v;
+	memcpy(&v, p, 4);
+	return v;
+}
+
+/* Two labels of the same length byte are the same bytes: words read only
+ * inside them (whole words and an overlapping last one, or two
+ * overlapping halves), as name_fast.c hashes them. A memcmp() call per
+ * label cost more than the compare (labels are a few bytes). */
+static inline bool label_exact(const uint8_t *a, const uint8_t *b)
+{
+	size_t n = (size_t)a[0] + 1;
+	if (n >= 8) {
+		for (size_t i = 0; i + 8 < n; i += 8)
+			if (ld64(a + i) != ld64(b + i))
+				return false;
+		return ld64(a + n - 8) == ld64(b + n - 8);
+	}
+	if (n >= 4)
+		return ld32(a) == ld32(b) && ld32(a + n - 4) == ld32(b + n - 4);
+	return a[n / 2] == b[n / 2] && a[n - 1] == b[n - 1];
+}
+
+/* Labels of the same length byte, letter case aside; the exact compare
+ * first (zone data is mostly of one case). */
+static bool label_same(const uint8_t *a, const uint8_t *b)
+{
+	if (label_exact(a, b))
 		return true;
-	for (size_t i = 0; i < n; i++)
+	for (unsigned i = 1; i <= a[0]; i++)
 		if (fold(a[i]) != fold(b[i]))
 			return false;
 	return true;
@@ -112,7 +136,7 @@ static bool written_equal(const uint8_t *msg, size_t p, size_t end, const uint8_
 			return false;
 		if (!len)
 			return true;
-		if (p + 1u + len > end || !bytes_same(msg + p + 1, s + 1, len))
+		if (p + 1u + len > end || !label_same(msg + p, s))
 			return false;
 		p += len + 1u;
 		s += len + 1u;
@@ -133,15 +157,42 @@ static uint16_t find(const struct ans_compr_map *m, uint64_t f, const uint8_t *s
 	}
 }
 
-static void record(struct ans_compr_map *m, uint64_t f, size_t off)
+static bool record(struct ans_compr_map *m, uint64_t f, size_t off)
 {
 	if (off >= PTR_LIMIT || m->used >= FILL_MAX)
-		return;
+		return false;
 	unsigned i = slot_index(f);
 	while (m->slot[i])
 		i = (i + 1) & SLOT_MASK;
 	m->slot[i] = slot_tag(f) | (uint32_t)off;
 	m->used++;
+	return true;
+}
+
+/* The name written again where the map last put it whole. The answer is
+ * the one the probes would give: a suffix is recorded only when no slot
+ * held it (it was not found), so each suffix has at most one slot whose
+ * bytes match, and last_off is that one for this name. Checked like any
+ * slot, so a caller that changed the bytes behind its pointer or moved the
+ * cursor back gets the probes instead. */
+static bool write_repeat(struct ans_wire *w, const uint8_t *name,
+			 struct ans_compr_map *m, size_t start)
+{
+	if (name != m->last_name || !m->last_off ||
+	    !written_equal(m->msg, m->last_off, start, name))
+		return false;
+	ans_wire_write_u16(w, (uint16_t)(0xC000 | m->last_off));
+	return true;
+}
+
+/* The suffix states of a name's labels (h[nn] is the root's) from a
+ * lowercased copy, so names differing only in case share a slot chain. */
+static void suffix_states(const uint8_t *lower, const uint8_t *no, unsigned nn,
+			  uint64_t *h)
+{
+	h[nn] = ANS_NAME_SHASH_ROOT;
+	for (unsigned i = nn; i-- > 0;)
+		h[i] = ans_name_shash_step(h[i + 1], lower + no[i]);
 }
 
 int ans_name_write_map(struct ans_wire *w, const uint8_t *name,
@@ -149,16 +200,18 @@ int ans_name_write_map(struct ans_wire *w, const uint8_t *name,
 {
 	if (w->err)
 		return w->err;
+	size_t start = (size_t)(w->base + w->pos - m->msg);
+	if (write_repeat(w, name, m, start))
+		return w->err;
 	uint8_t no[ANS_NAME_MAX_LABELS], lower[ANS_NAME_MAX];
 	unsigned nn = ans_name_label_offsets(name, no);
-	/* Lowercased once, eight bytes at a time (name_fast.c): folding
-	 * byte by byte inside the hash loop cost a quarter more per name. */
-	ans_name_fold_copy(lower, name, ans_name_len(name));
+	size_t name_len = nn ? no[nn - 1] + name[no[nn - 1]] + 2u : 1u;
+	/* Lowercased once, sixteen bytes at a time (name_fast.c), then
+	 * hashed a word per label: folding and hashing byte by byte cost
+	 * twice as much per name. */
+	ans_name_fold_copy(lower, name, name_len);
 	uint64_t h[ANS_NAME_MAX_LABELS + 1];
-	h[nn] = 0xcbf29ce484222325ull;
-	for (unsigned i = nn; i-- > 0;)
-		h[i] = mix_label(h[i + 1], lower + no[i]);
-	size_t start = (size_t)(w->base + w->pos - m->msg);
+	suffix_states(lower, no, nn, h);
 	unsigned inline_labels = 0;
 	uint16_t ptr = 0;
 	for (; inline_labels < nn; inline_labels++) {
@@ -166,8 +219,7 @@ int ans_name_write_map(struct ans_wire *w, const uint8_t *name,
 		if (ptr)
 			break;
 	}
-	size_t inline_bytes = inline_labels < nn ? no[inline_labels] :
-			      ans_name_len(name) - 1;
+	size_t inline_bytes = inline_labels < nn ? no[inline_labels] : name_len - 1;
 	ans_wire_write_bytes(w, name, inline_bytes);
 	if (ptr)
 		ans_wire_write_u16(w, (uint16_t)(0xC000 | ptr));
@@ -175,7 +227,10 @@ int ans_name_write_map(struct ans_wire *w, const uint8_t *name,
 		ans_wire_write_u8(w, 0);
 	if (w->err)
 		return w->err;
+	m->last_name = name;
+	m->last_off = inline_labels ? 0 : ptr;
 	for (unsigned i = 0; i < inline_labels; i++)
-		record(m, finish(h[i]), start + no[i]);
+		if (record(m, finish(h[i]), start + no[i]) && i == 0)
+			m->last_off = (uint16_t)start;
 	return ANS_OK;
 }

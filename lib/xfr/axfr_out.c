@@ -202,6 +202,15 @@ static size_t name_span(const uint8_t *p, size_t avail)
 	return 0;
 }
 
+/* RDLENGTH and the rdata as stored: what ans_rdata_write() writes without
+ * a compression table, without its per-type descriptor search (~10 % of an
+ * AXFR's instructions went there for A and AAAA records). */
+static void put_rdata_as_is(struct ans_wire *w, const struct ans_xfr_rr *rr)
+{
+	ans_wire_write_u16(w, rr->rdlen);
+	ans_wire_write_bytes(w, rr->rdata, rr->rdlen);
+}
+
 /* Rdata with its names compressed through the map. Rdata that does not
  * have the type's layout (never the case for zone data, which was checked
  * at load) goes out as stored, as ans_rdata_write() does. */
@@ -210,7 +219,7 @@ static void put_rdata(struct ans_wire *w, const struct ans_xfr_rr *rr,
 {
 	struct name_layout l;
 	if (!name_layout(rr->type, &l) || rr->rdlen < l.head) {
-		(void)ans_rdata_write(w, rr->type, rr->rdata, rr->rdlen, NULL);
+		put_rdata_as_is(w, rr);
 		return;
 	}
 	size_t spans[2] = { 0, 0 }, pos = l.head;
@@ -219,7 +228,7 @@ static void put_rdata(struct ans_wire *w, const struct ans_xfr_rr *rr,
 		pos += spans[i];
 	}
 	if (!spans[l.names - 1] || pos + l.tail != rr->rdlen) {
-		(void)ans_rdata_write(w, rr->type, rr->rdata, rr->rdlen, NULL);
+		put_rdata_as_is(w, rr);
 		return;
 	}
 	size_t len_pos = w->pos;

@@ -8,6 +8,7 @@
 #include <stddef.h>
 #include <cmocka.h>
 
+#include "tests/unit/xfr/axfr_bench.h"
 #include "tests/unit/xfr/xfr_test_util.h"
 
 #define HEAD "$TTL 3600\n@ SOA ns.example.com. hm.example.com. 5 7200 900 1209600 300\n" \
@@ -113,8 +114,11 @@ static void test_big_zone(void **state)
 	ans_zone_free(z);
 }
 
-int main(void)
+int main(int argc, char **argv)
 {
+	if (argc >= 4 && strcmp(argv[1], "--bench") == 0)
+		return axfr_bench(argv[2], argv[3], argc > 4 ? atoi(argv[4]) : 5,
+				  argc > 5 ? argv[5] : NULL);
 	const struct CMUnitTest tests[] = {
 		cmocka_unit_test(test_every_type),
 		cmocka_unit_test(test_rdata_names_compressed),
