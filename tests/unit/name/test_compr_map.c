@@ -195,6 +195,78 @@ static void test_cursor_moved_back(void **state)
 	assert_int_equal(msg[at + 14], 12);
 }
 
+/* Names written again from the same pointer (a transfer's owner, once per
+ * RR of a node) take the short cut; the bytes must be those the probes
+ * give for fresh copies of the same names, letter case and all. */
+static void test_repeat_same_bytes(void **state)
+{
+	(void)state;
+	static const char *const pool[] = {
+		"h1.bench.test.", "bench.test.", "NS1.Bench.TEST.", "ns1.bench.test.",
+		"x.h1.bench.test.", ".", "test.",
+	};
+	static const unsigned seq[] = { 1, 0, 0, 0, 2, 2, 3, 3, 0, 4, 4, 5, 5, 6, 6, 1, 1 };
+	enum { NSEQ = sizeof(seq) / sizeof(seq[0]) };
+	uint8_t names[7][ANS_NAME_MAX], copies[NSEQ][ANS_NAME_MAX];
+	for (unsigned i = 0; i < 7; i++)
+		from_text(pool[i], names[i]);
+	uint8_t a[512] = { 0 }, b[512] = { 0 };
+	struct ans_wire wa = ans_wire_init(a, sizeof(a)), wb = ans_wire_init(b, sizeof(b));
+	struct ans_compr_map ma, mb;
+	ans_compr_map_init(&ma, a);
+	ans_compr_map_init(&mb, b);
+	wa.pos = wb.pos = 12;
+	for (unsigned k = 0; k < NSEQ; k++) {
+		from_text(pool[seq[k]], copies[k]);
+		size_t at = wa.pos;
+		assert_int_equal(ans_name_write_map(&wa, names[seq[k]], &ma), ANS_OK);
+		assert_int_equal(ans_name_write_map(&wb, copies[k], &mb), ANS_OK);
+		assert_name_at(a, wa.pos, at, pool[seq[k]]);
+		if (k > 0 && seq[k] == seq[k - 1] && seq[k] != 5)
+			assert_int_equal(wa.pos - at, 2);   /* one pointer */
+	}
+	assert_int_equal(wa.pos, wb.pos);
+	assert_memory_equal(a, b, wa.pos);
+}
+
+/* The short cut is a hint: the cursor moved back over the name, the bytes
+ * behind the caller's pointer changed, or the name went out past 0x4000
+ * (not recorded): each time the name is written as the probes say. */
+static void test_repeat_checked(void **state)
+{
+	(void)state;
+	static uint8_t msg[0x4400];
+	struct ans_wire w = ans_wire_init(msg, sizeof(msg));
+	struct ans_compr_map m;
+	ans_compr_map_init(&m, msg);
+	uint8_t n[ANS_NAME_MAX];
+	w.pos = 12;
+	write_map(&w, "example.", &m);
+	size_t back = w.pos;
+	from_text("dropped.example.", n);
+	assert_int_equal(ans_name_write_map(&w, n, &m), ANS_OK);
+	w.pos = back;
+	ans_wire_write_bytes(&w, (const uint8_t *)"xxxxxxxÀ", 10);
+	size_t at = w.pos;
+	assert_int_equal(ans_name_write_map(&w, n, &m), ANS_OK);
+	assert_name_at(msg, w.pos, at, "dropped.example.");
+	assert_int_equal(msg[at], 7);                     /* inline again */
+	/* Same pointer, other bytes: that name, not the last one. */
+	from_text("other.example.", n);
+	at = w.pos;
+	assert_int_equal(ans_name_write_map(&w, n, &m), ANS_OK);
+	assert_name_at(msg, w.pos, at, "other.example.");
+	/* Past 0x4000: not recorded, so the repeat cannot point there. */
+	w.pos = 0x4001;
+	from_text("far.example.", n);
+	assert_int_equal(ans_name_write_map(&w, n, &m), ANS_OK);
+	at = w.pos;
+	assert_int_equal(ans_name_write_map(&w, n, &m), ANS_OK);
+	assert_name_at(msg, w.pos, at, "far.example.");
+	assert_int_equal(w.pos - at, 6);                  /* "far" + pointer */
+	assert_int_equal(msg[at + 5], 12);
+}
+
 /* Pointers reach offsets below 0x4000 only. */
 static void test_far(void **state)
 {
@@ -263,6 +335,8 @@ int main(void)
 		cmocka_unit_test(test_case_insensitive),
 		cmocka_unit_test(test_longest_suffix_big),
 		cmocka_unit_test(test_cursor_moved_back),
+		cmocka_unit_test(test_repeat_same_bytes),
+		cmocka_unit_test(test_repeat_checked),
 		cmocka_unit_test(test_far),
 		cmocka_unit_test(test_space),
 		cmocka_unit_test(test_full),
