@@ -14,6 +14,7 @@
 #include <stdio.h>
 
 #include "cli/dnsclient.h"
+#include "lib/conf/schema.h"
 #include "lib/name/name.h"
 #include "lib/wire/tsig.h"
 #include "lib/xfr/zonemd.h"
@@ -47,6 +48,10 @@ struct check_conf {
 /* Frees what the configuration holds and empties it. */
 void check_conf_free(struct check_conf *c);
 
+/* Parses "NAME=ADDR@PORT" (or "ADDR@PORT" when allow_bare: then the name
+ * is the address) into s. Errors: ANS_ESYNTAX, ANS_ELIMIT. */
+int check_server_parse(struct check_server *s, const char *text, bool allow_bare) ANS_WUR;
+
 /* Adds a server from "NAME=ADDR@PORT" (or "ADDR@PORT" when allow_bare).
  * Errors: ANS_ESYNTAX, ANS_ELIMIT (name or address too long), ANS_ENOMEM. */
 int check_conf_add_server(struct check_server **list, size_t *count,
@@ -56,14 +61,48 @@ int check_conf_add_server(struct check_server **list, size_t *count,
  * ANS_ENOMEM. */
 int check_conf_add_zone(struct check_conf *c, const char *text) ANS_WUR;
 
+/* The -c file as the schema walk fills it (cli/check_schema.c, read by
+ * lib/conf); check_conf_load_text() adds it to a struct check_conf. */
+struct check_file_top {
+	struct ans_conf_addr primary;       /* len 0: not written */
+	struct ans_conf_str_list zones;
+	struct ans_conf_str_list providers;
+	int64_t timeout_ms;                 /* 0: not written */
+};
+
+struct check_file_node {
+	const char *name;
+	struct ans_conf_addr address;
+	unsigned line;
+};
+
+struct check_file_key {
+	const char *id, *algorithm, *secret;  /* id NULL: no key written */
+};
+
+struct check_file {
+	struct check_file_top top;
+	struct check_file_node *nodes;
+	size_t node_count;
+	struct check_file_key key;
+};
+
+extern const struct ans_conf_schema check_file_schema;
+
+/* Prints the -c file's reference (markdown) from the schema table: what
+ * `anyns check --config-reference` prints, and doc/check.md carries. */
+void check_conf_print_reference(FILE *out);
+
 /* Reads the YAML of a -c file (text of len bytes, `name` for messages) into c,
- * adding to what is there. On error `why` holds "name:line: what". Errors:
- * ANS_ECONFIG, ANS_ENOMEM. */
+ * adding to what is there. On error `why` holds "name:line: what" in
+ * lib/conf's wording. Errors: ANS_ECONFIG, ANS_ENOMEM. */
 int check_conf_load_text(struct check_conf *c, const char *name, const char *text,
 			 size_t len, char *why, size_t why_size) ANS_WUR;
 
 /* Parses argv (argv[0] the subcommand) into c. On error `why` says what.
- * Errors: ANS_ECONFIG (usage), ANS_ENOMEM; 1 for --help. */
+ * Errors: ANS_ECONFIG (usage), ANS_ENOMEM; 1 for --help. With
+ * --config-reference it prints the -c file's reference and ends the
+ * process (status 0). */
 int check_conf_from_args(struct check_conf *c, int argc, char **argv,
 			 char *why, size_t why_size) ANS_WUR;
 

@@ -12,14 +12,17 @@
  *     providers: [ "a=198.51.100.1@53", "203.0.113.1@53" ]
  *     timeout-ms: 2000
  *
+ * The file is read by the shared configuration engine (lib/conf) against
+ * the table in check_schema.c, so a mistake is reported as anynsd's are:
+ * "check.yaml:3: nodes.address: expected an address ADDR[@PORT], got 'x'".
  * Unknown keys are errors (a misspelt key must not be silently ignored, as
  * Knot's configuration check does). Options on the command line add to the
- * file: nodes and zones are appended, a primary or key given twice is an
- * error.
+ * file and the file to them, in the order given: nodes, zones and providers
+ * are appended, a primary or key given twice is an error, the last
+ * timeout wins.
  */
 #include <stdlib.h>
 #include <string.h>
-#include <yaml.h>
 
 #include "cli/check.h"
 
@@ -42,7 +45,7 @@ static int copy_text(char *dst, size_t size, const char *src, size_t len)
 	return ANS_OK;
 }
 
-static int server_parse(struct check_server *s, const char *text, bool allow_bare)
+int check_server_parse(struct check_server *s, const char *text, bool allow_bare)
 {
 	const char *eq = strchr(text, '=');
 	const char *addr = eq ? eq + 1 : text;
@@ -63,7 +66,7 @@ int check_conf_add_server(struct check_server **list, size_t *count,
 			  const char *text, bool allow_bare)
 {
 	struct check_server s;
-	int rc = server_parse(&s, text, allow_bare);
+	int rc = check_server_parse(&s, text, allow_bare);
 	if (rc != ANS_OK)
 		return rc;
 	struct check_server *l = realloc(*list, (*count + 1) * sizeof(*l));
@@ -92,202 +95,114 @@ int check_conf_add_zone(struct check_conf *c, const char *text)
 
 /* --- the -c file ----------------------------------------------------------- */
 
-struct loader {
-	struct check_conf *c;
-	yaml_document_t *doc;
-	const char *name;
-	char *why;
-	size_t why_size;
-};
-
-static int fail(struct loader *l, const yaml_node_t *n, const char *what, const char *arg)
+/* A node from the file: its name and address were checked by their rows. */
+static int add_node(struct check_conf *c, const struct check_file_node *n)
 {
-	char line[24] = "";
-	if (n)
-		snprintf(line, sizeof(line), ":%lu", (unsigned long)n->start_mark.line + 1);
-	snprintf(l->why, l->why_size, "%s%s: %s%s%s", l->name, line, what,
-		 arg ? " " : "", arg ? arg : "");
+	struct check_server s = { 0 };
+	snprintf(s.name, sizeof(s.name), "%s", n->name);
+	snprintf(s.address, sizeof(s.address), "%s", n->address.text);
+	int rc = dc_addr_parse(s.address, &s.addr);
+	if (rc != ANS_OK)
+		return rc;
+	struct check_server *l = realloc(c->nodes, (c->node_count + 1) * sizeof(*l));
+	if (!l)
+		return ANS_ENOMEM;
+	l[c->node_count++] = s;
+	c->nodes = l;
+	return ANS_OK;
+}
+
+/* A primary or key given in the file and before it (on the command line
+ * or in an earlier -c file): the walk has no line for a map's option, so
+ * the message names the file and the option. */
+static int given_twice(const char *name, const char *what, const char *option,
+		       char *why, size_t why_size)
+{
+	snprintf(why, why_size, "%s: %s: given twice (also by %s or an earlier -c)",
+		 name, what, option);
 	return ANS_ECONFIG;
 }
 
-static const char *scalar(const yaml_node_t *n)
+static int add_top(struct check_conf *c, const struct check_file_top *t,
+		   const char *name, char *why, size_t why_size)
 {
-	return n && n->type == YAML_SCALAR_NODE ? (const char *)n->data.scalar.value : NULL;
-}
-
-static int load_server(struct loader *l, yaml_node_t *n, const char *what, bool is_node)
-{
-	const char *name = NULL, *addr = scalar(n);
-	char text[CHECK_NAME_MAX + CHECK_ADDR_MAX + 2];
-	if (n->type == YAML_MAPPING_NODE) {
-		for (yaml_node_pair_t *p = n->data.mapping.pairs.start;
-		     p < n->data.mapping.pairs.top; p++) {
-			const char *k = scalar(yaml_document_get_node(l->doc, p->key));
-			const char *v = scalar(yaml_document_get_node(l->doc, p->value));
-			if (k && strcmp(k, "name") == 0)
-				name = v;
-			else if (k && strcmp(k, "address") == 0)
-				addr = v;
-			else
-				return fail(l, n, "unknown key in", what);
-		}
+	if (t->primary.len && c->has_primary)
+		return given_twice(name, "primary", "--primary", why, why_size);
+	if (t->primary.len) {
+		if (check_server_parse(&c->primary, t->primary.text, true) != ANS_OK)
+			return ans_conf_error_buf(why, why_size, name, 0,
+						  "primary: cannot be used");
+		snprintf(c->primary.name, CHECK_NAME_MAX, "primary");
+		c->has_primary = true;
 	}
-	if (!addr || (is_node && !name && !strchr(addr, '=')))
-		return fail(l, n, "expected { name: NAME, address: ADDR@PORT } for", what);
-	snprintf(text, sizeof(text), "%s%s%s", name ? name : "", name ? "=" : "", addr);
-	struct check_server **list = is_node ? &l->c->nodes : &l->c->providers;
-	size_t *count = is_node ? &l->c->node_count : &l->c->provider_count;
-	int rc = check_conf_add_server(list, count, text, !is_node);
-	if (rc == ANS_ENOMEM)
-		return rc;
-	return rc == ANS_OK ? ANS_OK : fail(l, n, "bad address in", what);
+	int rc = ANS_OK;
+	for (size_t i = 0; rc == ANS_OK && i < t->zones.count; i++)
+		rc = check_conf_add_zone(c, t->zones.items[i]);
+	for (size_t i = 0; rc == ANS_OK && i < t->providers.count; i++)
+		rc = check_conf_add_server(&c->providers, &c->provider_count,
+					   t->providers.items[i], true);
+	if (t->timeout_ms)
+		c->timeout_ms = (int)t->timeout_ms;
+	return rc;
 }
 
-static int load_list(struct loader *l, yaml_node_t *n, const char *key)
+static int add_key(struct check_conf *c, const struct check_file_key *k,
+		   const char *name, char *why, size_t why_size)
 {
-	if (n->type != YAML_SEQUENCE_NODE)
-		return fail(l, n, "expected a list for", key);
-	for (yaml_node_item_t *i = n->data.sequence.items.start;
-	     i < n->data.sequence.items.top; i++) {
-		yaml_node_t *item = yaml_document_get_node(l->doc, *i);
-		int rc;
-		if (strcmp(key, "zones") == 0) {
-			if (!scalar(item))
-				return fail(l, item, "expected a zone name in", key);
-			rc = check_conf_add_zone(l->c, scalar(item));
-			if (rc != ANS_OK && rc != ANS_ENOMEM)
-				rc = fail(l, item, "bad zone name", scalar(item));
-		} else {
-			rc = load_server(l, item, key, strcmp(key, "nodes") == 0);
-		}
-		if (rc != ANS_OK)
-			return rc;
-	}
-	return ANS_OK;
-}
-
-static int load_key(struct loader *l, yaml_node_t *n)
-{
-	const char *id = NULL, *alg = NULL, *secret = NULL, *why = NULL;
-	if (n->type != YAML_MAPPING_NODE)
-		return fail(l, n, "expected { id, algorithm, secret } for", "key");
-	for (yaml_node_pair_t *p = n->data.mapping.pairs.start;
-	     p < n->data.mapping.pairs.top; p++) {
-		const char *k = scalar(yaml_document_get_node(l->doc, p->key));
-		const char *v = scalar(yaml_document_get_node(l->doc, p->value));
-		if (k && strcmp(k, "id") == 0)
-			id = v;
-		else if (k && strcmp(k, "algorithm") == 0)
-			alg = v;
-		else if (k && strcmp(k, "secret") == 0)
-			secret = v;
-		else
-			return fail(l, n, "unknown key in key:", k);
-	}
-	if (!id || !alg || !secret)
-		return fail(l, n, "key needs id, algorithm and secret", NULL);
-	if (l->c->has_key)
-		return fail(l, n, "a second key", NULL);
-	if (ans_tsig_key_init(&l->c->key, id, alg, secret, &why) != ANS_OK)
-		return fail(l, n, "bad key:", why ? why : "");
-	l->c->has_key = true;
-	return ANS_OK;
-}
-
-static int load_scalar(struct loader *l, yaml_node_t *n, const char *key)
-{
-	const char *v = scalar(n);
-	if (!v)
-		return fail(l, n, "expected a value for", key);
-	if (strcmp(key, "primary") == 0) {
-		if (l->c->has_primary)
-			return fail(l, n, "a second primary", NULL);
-		if (server_parse(&l->c->primary, v, true) != ANS_OK)
-			return fail(l, n, "bad address for primary:", v);
-		snprintf(l->c->primary.name, CHECK_NAME_MAX, "primary");
-		l->c->has_primary = true;
+	const char *kwhy = NULL;
+	if (!k->id)
 		return ANS_OK;
-	}
-	char *end = NULL;
-	long ms = strtol(v, &end, 10);
-	if (*end != '\0' || ms < 1 || ms > 600000)
-		return fail(l, n, "timeout-ms must be 1..600000, not", v);
-	l->c->timeout_ms = (int)ms;
+	if (c->has_key)
+		return given_twice(name, "key", "--key", why, why_size);
+	if (ans_tsig_key_init(&c->key, k->id, k->algorithm, k->secret, &kwhy) != ANS_OK)
+		return ans_conf_error_buf(why, why_size, name, 0, "key: %s",
+					  kwhy ? kwhy : "bad key");
+	c->has_key = true;
 	return ANS_OK;
 }
 
-static int load_root(struct loader *l, yaml_node_t *root)
+/* Adds what the walk filled to c. Every value was checked by its row, so
+ * what fails here is ENOMEM or a conflict with what came before. */
+static int add_file(struct check_conf *c, const struct check_file *f,
+		    const char *name, char *why, size_t why_size)
 {
-	if (!root)
-		return fail(l, NULL, "empty file", NULL);
-	if (root->type != YAML_MAPPING_NODE)
-		return fail(l, root, "expected a mapping at the top", NULL);
-	for (yaml_node_pair_t *p = root->data.mapping.pairs.start;
-	     p < root->data.mapping.pairs.top; p++) {
-		yaml_node_t *kn = yaml_document_get_node(l->doc, p->key);
-		yaml_node_t *vn = yaml_document_get_node(l->doc, p->value);
-		const char *k = scalar(kn);
-		int rc;
-		if (!k)
-			return fail(l, kn, "expected a key", NULL);
-		if (!strcmp(k, "nodes") || !strcmp(k, "zones") || !strcmp(k, "providers"))
-			rc = load_list(l, vn, k);
-		else if (!strcmp(k, "key"))
-			rc = load_key(l, vn);
-		else if (!strcmp(k, "primary") || !strcmp(k, "timeout-ms"))
-			rc = load_scalar(l, vn, k);
-		else
-			rc = fail(l, kn, "unknown key", k);
-		if (rc != ANS_OK)
-			return rc;
-	}
-	return ANS_OK;
+	int rc = add_top(c, &f->top, name, why, why_size);
+	for (size_t i = 0; rc == ANS_OK && i < f->node_count; i++)
+		rc = add_node(c, &f->nodes[i]);
+	if (rc == ANS_OK)
+		rc = add_key(c, &f->key, name, why, why_size);
+	if (rc != ANS_OK && rc != ANS_ECONFIG && rc != ANS_ENOMEM)
+		rc = ans_conf_error_buf(why, why_size, name, 0, "%s", ans_strerror(rc));
+	return rc;
 }
 
 int check_conf_load_text(struct check_conf *c, const char *name, const char *text,
 			 size_t len, char *why, size_t why_size)
 {
-	yaml_parser_t parser;
-	yaml_document_t doc;
-	struct loader l = { .c = c, .doc = &doc, .name = name, .why = why,
-			    .why_size = why_size };
-	if (!yaml_parser_initialize(&parser))
-		return ANS_ENOMEM;
-	yaml_parser_set_input_string(&parser, (const unsigned char *)text, len);
-	if (!yaml_parser_load(&parser, &doc)) {
-		snprintf(why, why_size, "%s:%lu: %s", name,
-			 (unsigned long)parser.problem_mark.line + 1,
-			 parser.problem ? parser.problem : "YAML error");
-		yaml_parser_delete(&parser);
-		return ANS_ECONFIG;
-	}
-	int rc = load_root(&l, yaml_document_get_root_node(&doc));
-	yaml_document_delete(&doc);
-	yaml_parser_delete(&parser);
+	struct ans_arena arena;
+	struct check_file f = { 0 };
+	struct ans_conf_errbuf eb = { .buf = why, .size = why_size };
+	struct ans_diag diag = { .fn = ans_conf_errbuf_fn, .ctx = &eb };
+	struct ans_conf_input in = { .name = name, .arena = &arena, .diag = &diag };
+	if (why_size)
+		why[0] = '\0';
+	ans_arena_init(&arena, 4096);
+	int rc = ans_conf_load(&check_file_schema, &in, text, len, &f);
+	if (rc == ANS_OK)
+		rc = add_file(c, &f, name, why, why_size);
+	ans_arena_free(&arena);
 	return rc;
 }
 
 static int load_file(struct check_conf *c, const char *path, char *why, size_t why_size)
 {
-	FILE *f = fopen(path, "r");
-	char *text = NULL;
-	size_t len = 0;
-	if (!f) {
-		snprintf(why, why_size, "%s: %s", path, strerror(errno));
-		return ANS_ECONFIG;
-	}
-	FILE *m = open_memstream(&text, &len);
-	char buf[4096];
-	size_t n;
-	while (m && (n = fread(buf, 1, sizeof(buf), f)) > 0)
-		fwrite(buf, 1, n, m);
-	fclose(f);
-	if (!m)
-		return ANS_ENOMEM;
-	fclose(m);
-	int rc = check_conf_load_text(c, path, text, len, why, why_size);
+	char *text;
+	size_t len;
+	int rc = ans_conf_read_file(path, &text, &len, why, why_size);
+	if (rc == ANS_OK)
+		rc = check_conf_load_text(c, path, text, len, why, why_size);
 	free(text);
-	return rc;
+	return rc == ANS_OK || rc == ANS_ENOMEM ? rc : ANS_ECONFIG;
 }
 
 /* --- the command line ------------------------------------------------------ */
@@ -339,7 +254,7 @@ static int option_value(struct check_conf *c, const char *opt, const char *v,
 	if (strcmp(opt, "--node") == 0)
 		rc = check_conf_add_server(&c->nodes, &c->node_count, v, false);
 	else if (strcmp(opt, "--primary") == 0 && !c->has_primary)
-		rc = server_parse(&c->primary, v, true);
+		rc = check_server_parse(&c->primary, v, true);
 	else if (strcmp(opt, "--primary") == 0)
 		return usage_error(why, why_size, "--primary given twice", NULL);
 	if (rc == ANS_ENOMEM)
@@ -408,6 +323,15 @@ static int validate(const struct check_conf *c, char *why, size_t why_size)
 	return ANS_OK;
 }
 
+/* cli/check.c knows three outcomes of the parse (run, --help, usage
+ * error); the reference is a fourth that needs nothing else, so it is
+ * printed here and ends the process as --help ends it. */
+static _Noreturn void print_reference_and_exit(void)
+{
+	check_conf_print_reference(stdout);
+	exit(fflush(stdout) == 0 ? 0 : 2);
+}
+
 int check_conf_from_args(struct check_conf *c, int argc, char **argv,
 			 char *why, size_t why_size)
 {
@@ -417,6 +341,8 @@ int check_conf_from_args(struct check_conf *c, int argc, char **argv,
 		int rc = ANS_OK;
 		if (!strcmp(a, "-h") || !strcmp(a, "--help"))
 			return 1;
+		if (!strcmp(a, "--config-reference"))
+			print_reference_and_exit();
 		if (!strcmp(a, "--json"))
 			c->is_json = true;
 		else if (!strcmp(a, "--content"))

@@ -220,7 +220,11 @@ static void print_option(const struct ans_conf_schema *s, FILE *out,
 {
 	char expect[256];
 	ans_conf_expect(s, o, expect, sizeof(expect));
-	fprintf(out, "### %s.%s\n\n%s\n\n", o->section, o->name, o->doc);
+	const struct ans_conf_section *sec = ans_conf_section_find(s, o->section);
+	if (sec && (sec->flags & ANS_CONF_IS_ROOT))
+		fprintf(out, "### %s\n\n%s\n\n", o->name, o->doc);
+	else
+		fprintf(out, "### %s.%s\n\n%s\n\n", o->section, o->name, o->doc);
 	fprintf(out, "- Value: %s\n", expect);
 	if (o->flags & ANS_CONF_REQUIRED)
 		fprintf(out, "- Required\n");
@@ -239,7 +243,8 @@ void ans_conf_print_reference(const struct ans_conf_schema *s, const char *intro
 	fputs(intro, out);
 	for (size_t i = 0; i < s->section_count; i++) {
 		const struct ans_conf_section *sec = &s->sections[i];
-		fprintf(out, "## %s\n\n%s\n\n", sec->name, sec->doc);
+		fprintf(out, "## %s\n\n%s\n\n", sec->flags & ANS_CONF_IS_ROOT ?
+			"Top level" : sec->name, sec->doc);
 		for (size_t j = 0; j < s->option_count; j++)
 			if (strcmp(s->options[j].section, sec->name) == 0)
 				print_option(s, out, &s->options[j]);

@@ -44,6 +44,13 @@ enum ans_conf_type {
 enum {
 	ANS_CONF_REQUIRED = 1 << 0,   /* option or section must be given */
 	ANS_CONF_IS_KEY = 1 << 1,     /* identifies a list item: unique in its section */
+	/* Section flags. IS_ROOT: a map section whose options are written at
+	 * the top level of the document, beside the other sections (at most
+	 * one per schema); messages and the reference name them without the
+	 * section. IF_WRITTEN: a map section whose defaults and required
+	 * options apply only when the file writes it (an optional block). */
+	ANS_CONF_IS_ROOT = 1 << 2,
+	ANS_CONF_IF_WRITTEN = 1 << 3,
 };
 
 /* Extra validation of a parsed string; writes why into `why` (completing
@@ -60,7 +67,7 @@ struct ans_conf_option {
 	const char *def_doc;              /* default as documented, when computed */
 	size_t offset;                    /* of the field in the item struct */
 	unsigned flags;                   /* ANS_CONF_REQUIRED, ANS_CONF_IS_KEY */
-	ans_conf_check_fn check;          /* STR, PATH: extra validation */
+	ans_conf_check_fn check;          /* STR, PATH, each SEQ item: extra validation */
 	const char *doc;                  /* one line */
 };
 
@@ -71,7 +78,7 @@ struct ans_conf_section {
 	size_t offset;       /* map: the item in the root; list: its array pointer */
 	size_t count_offset; /* list: its size_t count in the root */
 	size_t line_offset;  /* list: the item's `unsigned line`, or SIZE_MAX */
-	unsigned flags;      /* ANS_CONF_REQUIRED */
+	unsigned flags;      /* ANS_CONF_REQUIRED, ANS_CONF_IS_ROOT, ANS_CONF_IF_WRITTEN */
 	const char *doc;     /* for the reference */
 };
 

@@ -14,7 +14,13 @@
  * required options are checked. Duplicate options in one map and duplicate
  * keys (ANS_CONF_IS_KEY, e.g. zone.domain) across a list are errors naming
  * the line of the first occurrence. A map section left out of the file is
- * walked as an empty map, so its defaults and required options apply too.
+ * walked as an empty map, so its defaults and required options apply too
+ * (unless flagged ANS_CONF_IF_WRITTEN: an optional block such as a key,
+ * whose options are required only when it is written).
+ *
+ * A schema may have one ANS_CONF_IS_ROOT section: its options are written
+ * at the top level beside the sections (`primary: 192.0.2.1@53` in the
+ * `anyns check -c` file) and messages name them alone ("primary: ...").
  *
  * Where to start reading: ans_conf_load() at the bottom.
  */
@@ -29,6 +35,7 @@ struct walk {
 	const struct ans_conf_input *in;
 	yaml_document_t *doc;
 	void *root;
+	char name[160];       /* full_name()'s buffer: one message at a time */
 };
 
 static int fail(struct walk *w, const yaml_node_t *n, const char *fmt, ...)
@@ -43,6 +50,17 @@ static int fail(struct walk *w, const yaml_node_t *n, const char *fmt, ...)
 	va_end(ap);
 	unsigned line = n ? (unsigned)n->start_mark.line + 1 : 1;
 	return ans_conf_error(w->in->diag, w->in->name, line, "%s", msg);
+}
+
+/* "section.option" as messages write it; the options of an ANS_CONF_IS_ROOT
+ * section are written at the top level, so they are named alone. */
+static const char *full_name(struct walk *w, const char *section, const char *name)
+{
+	const struct ans_conf_section *s = ans_conf_section_find(w->schema, section);
+	if (s && (s->flags & ANS_CONF_IS_ROOT))
+		return name;
+	snprintf(w->name, sizeof(w->name), "%s.%s", section, name);
+	return w->name;
 }
 
 static const char *scalar(const yaml_node_t *n)
@@ -72,14 +90,14 @@ static int set_value(struct walk *w, const struct ans_conf_option *o,
 	const char *text = scalar(v);
 	if (!text) {
 		ans_conf_expect(w->schema, o, why, sizeof(why));
-		return fail(w, v, "%s.%s: expected %s, got a %s", o->section, o->name,
+		return fail(w, v, "%s: expected %s, got a %s", full_name(w, o->section, o->name),
 			    why, v->type == YAML_MAPPING_NODE ? "map" : "list");
 	}
 	int rc = ans_conf_value_parse(w->schema, o, text, field, w->in->arena,
 				      w->in->base_dir, why, sizeof(why));
 	if (rc == ANS_ECONFIG)
-		return fail(w, v, "%s.%s: expected %s, got '%s'", o->section,
-			    o->name, why, text);
+		return fail(w, v, "%s: expected %s, got '%s'",
+			    full_name(w, o->section, o->name), why, text);
 	return rc;
 }
 
@@ -91,8 +109,8 @@ static int set_addr_list(struct walk *w, const struct ans_conf_option *o,
 		return set_value(w, o, v, l);
 	size_t n = seq_len(v);
 	if (n == 0)
-		return fail(w, v, "%s.%s: expected at least one address, got an empty list",
-			    o->section, o->name);
+		return fail(w, v, "%s: expected at least one address, got an empty list",
+			    full_name(w, o->section, o->name));
 	l->items = ans_arena_alloc(w->in->arena, n * sizeof(*l->items));
 	if (!l->items)
 		return ANS_ENOMEM;
@@ -105,8 +123,8 @@ static int set_addr_list(struct walk *w, const struct ans_conf_option *o,
 			return rc;
 		for (size_t j = 0; j < l->count; j++)
 			if (strcmp(l->items[j].text, one.items[0].text) == 0)
-				return fail(w, item, "%s.%s: duplicate address '%s'",
-					    o->section, o->name, one.items[0].text);
+				return fail(w, item, "%s: duplicate address '%s'",
+					    full_name(w, o->section, o->name), one.items[0].text);
 		l->items[l->count++] = one.items[0];
 	}
 	return ANS_OK;
@@ -132,8 +150,8 @@ static int set_str_list(struct walk *w, const struct ans_conf_option *o,
 			return rc;
 		for (size_t j = 0; j < l->count; j++)
 			if (strcmp(l->items[j], one.items[0]) == 0)
-				return fail(w, item, "%s.%s: duplicate '%s'",
-					    o->section, o->name, one.items[0]);
+				return fail(w, item, "%s: duplicate '%s'",
+					    full_name(w, o->section, o->name), one.items[0]);
 		l->items[l->count++] = one.items[0];
 	}
 	return ANS_OK;
@@ -145,7 +163,8 @@ static int set_seq(struct walk *w, const struct ans_conf_option *o,
 		   const yaml_node_t *v, struct ans_conf_str_list *l)
 {
 	if (v->type != YAML_SEQUENCE_NODE)
-		return fail(w, v, "%s.%s: expected a list of strings", o->section, o->name);
+		return fail(w, v, "%s: expected a list of strings",
+			    full_name(w, o->section, o->name));
 	size_t n = seq_len(v);
 	l->items = ans_arena_alloc(w->in->arena, (n ? n : 1) * sizeof(*l->items));
 	if (!l->items)
@@ -153,7 +172,12 @@ static int set_seq(struct walk *w, const struct ans_conf_option *o,
 	for (l->count = 0; l->count < n; l->count++) {
 		yaml_node_t *it = seq_at(w, v, l->count);
 		if (!scalar(it))
-			return fail(w, it, "%s.%s: expected a string", o->section, o->name);
+			return fail(w, it, "%s: expected a string",
+				    full_name(w, o->section, o->name));
+		char why[256];
+		if (o->check && !o->check(scalar(it), why, sizeof(why)))
+			return fail(w, it, "%s: expected %s, got '%s'",
+				    full_name(w, o->section, o->name), why, scalar(it));
 		l->items[l->count] = ans_arena_dup(w->in->arena, scalar(it),
 						   strlen(scalar(it)) + 1);
 		if (!l->items[l->count])
@@ -190,8 +214,8 @@ static int set_defaults(struct walk *w, const struct ans_conf_section *s, void *
 		if (rc == ANS_ENOMEM)
 			return rc;
 		if (rc != ANS_OK)
-			return fail(w, NULL, "%s.%s: bad default '%s'", s->name,
-				    o->name, o->def);
+			return fail(w, NULL, "%s: bad default '%s'",
+				    full_name(w, s->name, o->name), o->def);
 	}
 	return ANS_OK;
 }
@@ -202,9 +226,30 @@ static int check_required(struct walk *w, const struct ans_conf_section *s,
 	for (size_t i = 0; i < w->schema->option_count; i++) {
 		const struct ans_conf_option *o = &w->schema->options[i];
 		if ((o->flags & ANS_CONF_REQUIRED) && !seen[i] && in_section(o, s))
-			return fail(w, at, "%s.%s: missing (required)", s->name, o->name);
+			return fail(w, at, "%s: missing (required)",
+				    full_name(w, s->name, o->name));
 	}
 	return ANS_OK;
+}
+
+/* One `key: value` pair of a map of section `s`; `seen` holds the line of
+ * each option already given in this map. */
+static int walk_pair(struct walk *w, const struct ans_conf_section *s,
+		     const yaml_node_t *k, const yaml_node_t *v, void *item,
+		     unsigned *seen)
+{
+	const char *key = scalar(k) ? scalar(k) : "?";
+	const struct ans_conf_option *o = ans_conf_option_find(w->schema, s->name, key);
+	if (!o && (w->schema->flags & ANS_CONF_LENIENT))
+		return ANS_OK;
+	if (!o)
+		return fail(w, k, "%s: unknown option", full_name(w, s->name, key));
+	size_t idx = (size_t)(o - w->schema->options);
+	if (seen[idx])
+		return fail(w, k, "%s: duplicate option (first at line %u)",
+			    full_name(w, s->name, key), seen[idx]);
+	seen[idx] = line_of(k);
+	return set_option(w, o, v, (char *)item + o->offset);
 }
 
 /* Walks one map of options of section `s` into `item`; `at` locates
@@ -217,22 +262,9 @@ static int walk_item(struct walk *w, const struct ans_conf_section *s,
 		return fail(w, map, "%s: expected a map of options", s->name);
 	int rc = set_defaults(w, s, item);
 	for (yaml_node_pair_t *p = map->data.mapping.pairs.start;
-	     rc == ANS_OK && p < map->data.mapping.pairs.top; p++) {
-		yaml_node_t *k = yaml_document_get_node(w->doc, p->key);
-		yaml_node_t *v = yaml_document_get_node(w->doc, p->value);
-		const char *key = scalar(k) ? scalar(k) : "?";
-		const struct ans_conf_option *o = ans_conf_option_find(w->schema, s->name, key);
-		if (!o && (w->schema->flags & ANS_CONF_LENIENT))
-			continue;
-		if (!o)
-			return fail(w, k, "%s.%s: unknown option", s->name, key);
-		size_t idx = (size_t)(o - w->schema->options);
-		if (seen[idx])
-			return fail(w, k, "%s.%s: duplicate option (first at line %u)",
-				    s->name, key, seen[idx]);
-		seen[idx] = line_of(k);
-		rc = set_option(w, o, v, (char *)item + o->offset);
-	}
+	     rc == ANS_OK && p < map->data.mapping.pairs.top; p++)
+		rc = walk_pair(w, s, yaml_document_get_node(w->doc, p->key),
+			       yaml_document_get_node(w->doc, p->value), item, seen);
 	if (rc == ANS_OK)
 		rc = check_required(w, s, at, seen);
 	return rc;
@@ -304,11 +336,22 @@ static int walk_list(struct walk *w, const struct ans_conf_section *s,
 	return ANS_OK;
 }
 
+/* The section whose options are written at the top level, or NULL. */
+static const struct ans_conf_section *root_section(const struct ans_conf_schema *schema)
+{
+	for (size_t i = 0; i < schema->section_count; i++)
+		if (schema->sections[i].flags & ANS_CONF_IS_ROOT)
+			return &schema->sections[i];
+	return NULL;
+}
+
 static int fail_root(struct walk *w, const yaml_node_t *root)
 {
 	char names[256];
 	size_t n = 0;
 	names[0] = '\0';
+	if (root_section(w->schema))
+		return fail(w, root, "expected a map of options and sections");
 	for (size_t i = 0; i < w->schema->section_count && n < sizeof(names); i++)
 		n += (size_t)snprintf(names + n, sizeof(names) - n, "%s%s", i ? ", " : "",
 				      w->schema->sections[i].name);
@@ -316,7 +359,8 @@ static int fail_root(struct walk *w, const yaml_node_t *root)
 }
 
 /* Sections not written: required ones are errors, map sections get their
- * defaults and required options as if written empty. */
+ * defaults and required options as if written empty (but for the root
+ * section, walked with the top level, and ANS_CONF_IF_WRITTEN ones). */
 static int walk_missing(struct walk *w, const yaml_node_t *root, const unsigned *seen)
 {
 	for (size_t i = 0; i < w->schema->section_count; i++) {
@@ -326,7 +370,7 @@ static int walk_missing(struct walk *w, const yaml_node_t *root, const unsigned 
 	}
 	for (size_t i = 0; i < w->schema->section_count; i++) {
 		const struct ans_conf_section *s = &w->schema->sections[i];
-		if (seen[i] || s->is_list)
+		if (seen[i] || s->is_list || (s->flags & (ANS_CONF_IS_ROOT | ANS_CONF_IF_WRITTEN)))
 			continue;
 		yaml_node_t empty = { .type = YAML_MAPPING_NODE, .start_mark = root->start_mark };
 		int rc = walk_item(w, s, &empty, &empty, (char *)w->root + s->offset);
@@ -336,32 +380,47 @@ static int walk_missing(struct walk *w, const yaml_node_t *root, const unsigned 
 	return ANS_OK;
 }
 
+/* One section of the top level, written as `key: v`. */
+static int walk_section(struct walk *w, const struct ans_conf_section *s,
+			const yaml_node_t *k, const yaml_node_t *v, unsigned *seen)
+{
+	size_t idx = (size_t)(s - w->schema->sections);
+	if (seen[idx])
+		return fail(w, k, "%s: duplicate section (first at line %u)",
+			    s->name, seen[idx]);
+	seen[idx] = line_of(k);
+	return s->is_list ? walk_list(w, s, v)
+			  : walk_item(w, s, v, k, (char *)w->root + s->offset);
+}
+
+/* The top level: sections, and with a root section its options beside
+ * them, in the order written (so the first mistake is the one reported). */
 static int walk_root(struct walk *w, const yaml_node_t *root)
 {
-	unsigned seen[ANS_CONF_MAX_ROWS] = { 0 };
+	unsigned seen[ANS_CONF_MAX_ROWS] = { 0 }, seen_top[ANS_CONF_MAX_ROWS] = { 0 };
+	const struct ans_conf_section *top = root_section(w->schema);
+	void *top_item = top ? (char *)w->root + top->offset : NULL;
 	if (root->type != YAML_MAPPING_NODE)
 		return fail_root(w, root);
+	int rc = top ? set_defaults(w, top, top_item) : ANS_OK;
 	for (yaml_node_pair_t *p = root->data.mapping.pairs.start;
-	     p < root->data.mapping.pairs.top; p++) {
+	     rc == ANS_OK && p < root->data.mapping.pairs.top; p++) {
 		yaml_node_t *k = yaml_document_get_node(w->doc, p->key);
 		yaml_node_t *v = yaml_document_get_node(w->doc, p->value);
 		const char *key = scalar(k) ? scalar(k) : "?";
 		const struct ans_conf_section *s = ans_conf_section_find(w->schema, key);
-		if (!s && (w->schema->flags & ANS_CONF_LENIENT))
+		if (top && (!s || s == top))
+			rc = walk_pair(w, top, k, v, top_item, seen_top);
+		else if (!s && (w->schema->flags & ANS_CONF_LENIENT))
 			continue;
-		if (!s)
-			return fail(w, k, "%s: unknown section", key);
-		size_t idx = (size_t)(s - w->schema->sections);
-		if (seen[idx])
-			return fail(w, k, "%s: duplicate section (first at line %u)",
-				    key, seen[idx]);
-		seen[idx] = line_of(k);
-		int rc = s->is_list ? walk_list(w, s, v)
-				    : walk_item(w, s, v, k, (char *)w->root + s->offset);
-		if (rc != ANS_OK)
-			return rc;
+		else if (!s)
+			rc = fail(w, k, "%s: unknown section", key);
+		else
+			rc = walk_section(w, s, k, v, seen);
 	}
-	return walk_missing(w, root, seen);
+	if (rc == ANS_OK && top)
+		rc = check_required(w, top, root, seen_top);
+	return rc == ANS_OK ? walk_missing(w, root, seen) : rc;
 }
 
 static int yaml_error(struct walk *w, const yaml_parser_t *parser)

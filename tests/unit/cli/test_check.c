@@ -221,28 +221,42 @@ struct conf_case {
 	const char *why;        /* substring of the message */
 };
 
+/* Mistakes in the -c file, in lib/conf's wording with the line. */
 static const struct conf_case conf_cases[] = {
 	{ "primary: 127.0.0.1@53\nnodes:\n  - { name: a, address: 127.0.0.2@53 }\n"
 	  "zones: [ example.com ]\n", ANS_OK, "" },
 	{ "primary: 127.0.0.1@53\nkey: { id: k, algorithm: hmac-sha256, secret: \"AAAA\" }\n"
 	  "timeout-ms: 300\n", ANS_OK, "" },
-	{ "", ANS_ECONFIG, "t.yaml: empty file" },
-	{ "- a\n", ANS_ECONFIG, "expected a mapping" },
-	{ "primary: [ 1 ]\n", ANS_ECONFIG, "t.yaml:1: expected a value for primary" },
-	{ "primary: nowhere@53\n", ANS_ECONFIG, "bad address for primary" },
-	{ "primary: 127.0.0.1@99999\n", ANS_ECONFIG, "bad address for primary" },
-	{ "primary: 127.0.0.1@53\nprimary: 127.0.0.1@54\n", ANS_ECONFIG, "a second primary" },
+	{ "", ANS_OK, "" },
+	{ "- a\n", ANS_ECONFIG, "t.yaml:1: expected a map of options and sections" },
+	{ "primary: [ 1 ]\n", ANS_ECONFIG,
+	  "t.yaml:1: primary: expected an address ADDR[@PORT], got a list" },
+	{ "primary: nowhere@53\n", ANS_ECONFIG,
+	  "t.yaml:1: primary: expected an address ADDR[@PORT], got 'nowhere@53'" },
+	{ "primary: 127.0.0.1@99999\n", ANS_ECONFIG, "t.yaml:1: primary: expected an address" },
+	{ "primary: 127.0.0.1@53\nprimary: 127.0.0.1@54\n", ANS_ECONFIG,
+	  "t.yaml:2: primary: duplicate option (first at line 1)" },
 	{ "\nnodes:\n  - { address: 127.0.0.2@53 }\n", ANS_ECONFIG,
-	  "t.yaml:3: expected { name: NAME, address: ADDR@PORT }" },
+	  "t.yaml:3: nodes.name: missing (required)" },
 	{ "nodes:\n  - { name: a, address: 127.0.0.2@53, port: 5 }\n", ANS_ECONFIG,
-	  "unknown key in nodes" },
-	{ "nodes: a\n", ANS_ECONFIG, "expected a list for nodes" },
-	{ "zones: [ \"a..b\" ]\n", ANS_ECONFIG, "bad zone name a..b" },
-	{ "key: { id: k, algorithm: hmac-sha999, secret: \"AAAA\" }\n", ANS_ECONFIG, "bad key" },
-	{ "key: { id: k, secret: \"AAAA\" }\n", ANS_ECONFIG, "needs id, algorithm and secret" },
-	{ "timeout-ms: 0\n", ANS_ECONFIG, "timeout-ms must be" },
-	{ "zone: [ a ]\n", ANS_ECONFIG, "t.yaml:1: unknown key zone" },
-	{ "primary: [\n", ANS_ECONFIG, "t.yaml:2:" },
+	  "t.yaml:2: nodes.port: unknown option" },
+	{ "nodes:\n  - name: a\n    address: 127.0.0.2@x\n", ANS_ECONFIG,
+	  "t.yaml:3: nodes.address: expected an address ADDR[@PORT], got '127.0.0.2@x'" },
+	{ "nodes: a\n", ANS_ECONFIG, "t.yaml:1: nodes: expected a list of entries" },
+	{ "zones:\n  - example.com\n  - \"a..b\"\n", ANS_ECONFIG,
+	  "t.yaml:3: zones: expected a domain name, got 'a..b'" },
+	{ "zones: example.com\n", ANS_ECONFIG, "t.yaml:1: zones: expected a list of strings" },
+	{ "providers: [ \"a=127.0.0.1@53\", \"b=x\" ]\n", ANS_ECONFIG,
+	  "t.yaml:1: providers: expected [NAME=]ADDR[@PORT], got 'b=x'" },
+	{ "key: { id: k, algorithm: hmac-sha999, secret: \"AAAA\" }\n", ANS_ECONFIG,
+	  "t.yaml:1: key.algorithm: expected hmac-sha1, " },
+	{ "\nkey: { id: k, secret: \"AAAA\" }\n", ANS_ECONFIG,
+	  "t.yaml:2: key.algorithm: missing (required)" },
+	{ "key:\n  id: k\n  algorithm: hmac-sha256\n  secret: \"!!\"\n", ANS_ECONFIG,
+	  "t.yaml:4: key.secret: expected a base64 secret (TSIG secret is not valid base64)" },
+	{ "timeout-ms: 0\n", ANS_ECONFIG, "t.yaml:1: timeout-ms: expected an integer 1..600000, got '0'" },
+	{ "zone: [ a ]\n", ANS_ECONFIG, "t.yaml:1: zone: unknown option" },
+	{ "primary: [\n", ANS_ECONFIG, "t.yaml:2: YAML syntax error" },
 };
 
 static void test_conf_file(void **state)
