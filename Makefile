@@ -50,7 +50,10 @@ $(BUILD)/libanyns.a: $(LIB_OBJ)
 $(BUILD)/anynsd: $(ANYNSD_OBJ) $(BUILD)/libanyns.a
 	$(CC) $(LDFLAGS) -o $@ $^ $(LIBS)
 
-$(BUILD)/anyns: $(CLI_OBJ) $(BUILD)/libanyns.a
+# `anyns roa -c` reads anyns-healthd's file with healthd's own loader and
+# schema (healthd/conf*.c), so both accept and refuse the same files.
+HEALTHD_CONF_OBJ := $(filter $(BUILD)/obj/healthd/conf%.o,$(HEALTHD_OBJ))
+$(BUILD)/anyns: $(CLI_OBJ) $(HEALTHD_CONF_OBJ) $(BUILD)/libanyns.a
 	$(CC) $(LDFLAGS) -o $@ $^ $(LIBS)
 
 $(BUILD)/anyns-healthd: $(HEALTHD_OBJ) $(BUILD)/libanyns.a
