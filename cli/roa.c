@@ -6,8 +6,12 @@
  *   anyns roa --vrps FILE --prefix PREFIX --origin ASN [--json]
  *   anyns roa --vrps FILE -c healthd.yaml [--json]
  *
- * The config shape read by -c (the anyns-healthd config; other top-level
- * keys are ignored):   announce: { asn: 65001, prefixes: [ "203.0.113.0/24" ] }
+ * -c reads the anyns-healthd configuration with healthd's own loader and
+ * schema (healthd/conf.h, linked into anyns by the Makefile), so a file
+ * healthd accepts is one roa accepts and a file healthd refuses is refused
+ * here with healthd's message ("FILE:LINE: announce.asn: ..."). The
+ * announce section is what is validated:
+ *     announce: { asn: 65001, prefixes: [ "203.0.113.0/24" ] }
  *
  * Output: per prefix, a line starting with the state (valid, invalid,
  * not-found), then one line per covering VRP with why it does or does not
@@ -19,13 +23,12 @@
 #include <stdlib.h>
 #include <string.h>
 #include <sys/stat.h>
-#include <yaml.h>
 
 #include "cli/cli.h"
 #include "cli/vrp.h"
+#include "healthd/conf.h"
 
 #define ROA_MAX_HITS 256
-#define ROA_MAX_PREFIXES 4096
 #define ROA_MAX_FILE_BYTES ((size_t)1 << 31)
 
 struct announce {
@@ -112,120 +115,53 @@ static int load_vrps(const char *path, struct ans_vrp_set *set)
 	return rc;
 }
 
-/* Parses a route prefix given by the user: on the command line (file NULL)
- * or at file:line of the config. */
-static int parse_route(const char *text, const char *file, size_t line,
-		       struct ans_prefix *p)
+/* Parses the route prefix given by --prefix. */
+static int parse_route(const char *text, struct ans_prefix *p)
 {
 	int rc = ans_prefix_parse(text, p);
 	if (rc == 0)
 		return ANS_OK;
-	if (file)
-		fprintf(stderr, "anyns roa: %s:%zu: prefix", file, line);
-	else
-		fprintf(stderr, "anyns roa: --prefix");
 	if (rc == ANS_EMALF)
-		fprintf(stderr, " \"%s\": host bits set beyond the prefix "
-			"length\n", text);
+		fprintf(stderr, "anyns roa: --prefix \"%s\": host bits set beyond the "
+			"prefix length\n", text);
 	else
-		fprintf(stderr, " \"%s\": expected an IPv4 or IPv6 prefix such "
-			"as 203.0.113.0/24\n", text);
+		fprintf(stderr, "anyns roa: --prefix \"%s\": expected an IPv4 or IPv6 "
+			"prefix such as 203.0.113.0/24\n", text);
 	return rc;
 }
 
 /* ---- -c: the announce section of the healthd config ------------------- */
 
-static yaml_node_t *map_get(yaml_document_t *doc, yaml_node_t *map,
-			    const char *key)
+static void prefix_from_healthd(const struct hd_prefix *h, struct ans_prefix *p)
 {
-	if (!map || map->type != YAML_MAPPING_NODE)
-		return NULL;
-	for (yaml_node_pair_t *p = map->data.mapping.pairs.start;
-	     p < map->data.mapping.pairs.top; p++) {
-		yaml_node_t *k = yaml_document_get_node(doc, p->key);
-		if (k && k->type == YAML_SCALAR_NODE &&
-		    strcmp((const char *)k->data.scalar.value, key) == 0)
-			return yaml_document_get_node(doc, p->value);
-	}
-	return NULL;
+	memset(p, 0, sizeof(*p));
+	p->family = h->family == AF_INET6 ? 6 : 4;
+	memcpy(p->addr, h->addr, h->family == AF_INET6 ? 16 : 4);
+	p->len = (uint8_t)h->len;
 }
 
-static int config_error(const char *path, const yaml_node_t *n, const char *msg)
+/* Loads the announcements of a healthd config into a malloc'ed array. */
+static int load_config(const char *path, struct announce **out, size_t *count)
 {
-	fprintf(stderr, "anyns roa: %s:%zu: %s\n", path,
-		n ? n->start_mark.line + 1 : (size_t)1, msg);
-	return ANS_ECONFIG;
-}
-
-static int config_prefixes(const char *path, yaml_document_t *doc,
-			   yaml_node_t *seq, uint32_t asn, struct announce *out,
-			   size_t *count)
-{
-	if (!seq || seq->type != YAML_SEQUENCE_NODE)
-		return config_error(path, seq, "announce.prefixes: expected a list "
-				    "of prefixes");
-	for (yaml_node_item_t *it = seq->data.sequence.items.start;
-	     it < seq->data.sequence.items.top; it++) {
-		yaml_node_t *n = yaml_document_get_node(doc, *it);
-		if (!n || n->type != YAML_SCALAR_NODE)
-			return config_error(path, n, "announce.prefixes: expected "
-					    "a prefix string");
-		if (*count == ROA_MAX_PREFIXES)
-			return config_error(path, n, "announce.prefixes: too many");
-		if (parse_route((const char *)n->data.scalar.value, path,
-				n->start_mark.line + 1, &out[*count].prefix))
-			return ANS_ECONFIG;
-		out[(*count)++].asn = asn;
+	char err[1024];
+	struct hd_conf *conf;
+	int rc = hd_conf_load_file(path, &conf, err, sizeof(err));
+	if (rc != ANS_OK) {
+		fprintf(stderr, "anyns roa: %s\n", err[0] ? err : ans_strerror(rc));
+		return rc;
 	}
-	if (*count == 0)
-		return config_error(path, seq, "announce.prefixes: empty list");
-	return ANS_OK;
-}
-
-static int config_announce(const char *path, yaml_document_t *doc,
-			   struct announce *out, size_t *count)
-{
-	yaml_node_t *ann = map_get(doc, yaml_document_get_root_node(doc),
-				   "announce");
-	if (!ann || ann->type != YAML_MAPPING_NODE)
-		return config_error(path, ann, "expected a mapping \"announce: "
-				    "{ asn: ASN, prefixes: [ ... ] }\"");
-	yaml_node_t *asn_node = map_get(doc, ann, "asn");
-	uint32_t asn;
-	if (!asn_node || asn_node->type != YAML_SCALAR_NODE ||
-	    ans_asn_parse((const char *)asn_node->data.scalar.value, &asn))
-		return config_error(path, asn_node ? asn_node : ann,
-				    "announce.asn: expected an ASN such as 65001 "
-				    "or AS65001");
-	return config_prefixes(path, doc, map_get(doc, ann, "prefixes"), asn,
-			       out, count);
-}
-
-static int load_config(const char *path, struct announce *out, size_t *count)
-{
-	char *buf;
-	size_t len;
-	if (read_file(path, &buf, &len))
-		return ANS_EIO;
-	yaml_parser_t parser;
-	yaml_document_t doc;
-	int rc = ANS_ECONFIG;
-	if (!yaml_parser_initialize(&parser)) {
-		free(buf);
-		return ANS_ENOMEM;
+	const struct hd_conf_announce *ann = &conf->announce;
+	*out = calloc(ann->count, sizeof(**out));
+	rc = *out ? ANS_OK : ANS_ENOMEM;
+	for (size_t i = 0; rc == ANS_OK && i < ann->count; i++) {
+		prefix_from_healthd(&ann->items[i], &(*out)[i].prefix);
+		(*out)[i].asn = (uint32_t)ann->asn;   /* the schema's range: 1..2^32-1 */
 	}
-	yaml_parser_set_input_string(&parser, (const unsigned char *)buf, len);
-	if (!yaml_parser_load(&parser, &doc)) {
-		fprintf(stderr, "anyns roa: %s:%zu: %s\n", path,
-			parser.problem_mark.line + 1,
-			parser.problem ? parser.problem : "YAML error");
-		goto out;
-	}
-	rc = config_announce(path, &doc, out, count);
-	yaml_document_delete(&doc);
-out:
-	yaml_parser_delete(&parser);
-	free(buf);
+	if (rc == ANS_OK)
+		*count = ann->count;
+	else
+		fprintf(stderr, "anyns roa: %s: out of memory\n", path);
+	hd_conf_free(conf);
 	return rc;
 }
 
@@ -421,17 +357,22 @@ static int parse_opts(int argc, char **argv, struct roa_opts *o)
 	return -1;
 }
 
-static int announcements(const struct roa_opts *o, struct announce *a,
+static int announcements(const struct roa_opts *o, struct announce **a,
 			 size_t *count)
 {
 	if (o->config)
 		return load_config(o->config, a, count);
-	if (ans_asn_parse(o->origin, &a[0].asn)) {
+	*a = calloc(1, sizeof(**a));
+	if (!*a) {
+		fprintf(stderr, "anyns roa: out of memory\n");
+		return ANS_ENOMEM;
+	}
+	if (ans_asn_parse(o->origin, &(*a)[0].asn)) {
 		fprintf(stderr, "anyns roa: --origin \"%s\": expected an ASN such "
 			"as 65001 or AS65001\n", o->origin);
 		return ANS_ESYNTAX;
 	}
-	if (parse_route(o->prefix, NULL, 0, &a[0].prefix))
+	if (parse_route(o->prefix, &(*a)[0].prefix))
 		return ANS_ESYNTAX;
 	*count = 1;
 	return ANS_OK;
@@ -443,18 +384,14 @@ int ans_cli_roa(int argc, char **argv)
 	int code = parse_opts(argc, argv, &o);
 	if (code >= 0)
 		return code;
-	struct announce *a = calloc(ROA_MAX_PREFIXES, sizeof(*a));
+	struct announce *a = NULL;
 	size_t count = 0;
 	struct ans_vrp_set set;
 	ans_vrp_set_init(&set);
 	code = 2;
-	if (!a) {
-		fprintf(stderr, "anyns roa: out of memory\n");
-		goto out;
-	}
 	/* Check the cheap inputs first, so a typo is not reported after
 	 * loading half a million VRPs. */
-	if (announcements(&o, a, &count) || load_vrps(o.vrps, &set))
+	if (announcements(&o, &a, &count) || load_vrps(o.vrps, &set))
 		goto out;
 	code = validate_all(&set, a, count, o.is_json);
 	if (fflush(stdout) != 0)

@@ -108,6 +108,13 @@ def test_json_output():
     assert res["covering"][0]["asn"] == 0 and res["covering"][0]["match"] is False
 
 
+HEALTHD = ANYNS.parent / "anyns-healthd"
+
+# The rest of a file anyns-healthd accepts: -c reads the whole healthd
+# configuration with healthd's own loader, not only its announce section.
+PROBE = "probe:\n  - { id: dns, type: dns, name: example.com }\n"
+
+
 def write_config(tmp_path, body):
     p = tmp_path / "healthd.yaml"
     p.write_text(body)
@@ -116,11 +123,11 @@ def write_config(tmp_path, body):
 
 def test_config_all_valid(tmp_path):
     cfg = write_config(tmp_path, """
-server: { identity: fra1 }
+healthd: { identity: fra1 }
 announce:
   asn: 65001
   prefixes: [ "203.0.113.0/24", "2001:db8::/48" ]
-""")
+""" + PROBE)
     r = roa("--vrps", VRPS / "rpki-client.json", "-c", cfg)
     assert r.returncode == 0, r.stdout + r.stderr
     states = [l.split()[0] for l in r.stdout.splitlines() if not l.startswith((" ", "warning:"))]
@@ -129,27 +136,65 @@ announce:
 
 def test_config_one_invalid_fails(tmp_path):
     cfg = write_config(tmp_path, """
-announce: { asn: AS65001, prefixes: [ "203.0.113.0/24", "198.51.100.0/24", "192.0.2.0/24", "10.0.0.0/8" ] }
-""")
+announce: { asn: 65001, prefixes: [ "203.0.113.0/24", "198.51.100.0/24", "192.0.2.0/24", "10.0.0.0/8" ] }
+""" + PROBE)
     r = roa("--vrps", VRPS / "rpki-client.csv", "-c", cfg, "--json")
     assert r.returncode == 1
     states = [x["state"] for x in json.loads(r.stdout)["results"]]
     assert states == ["valid", "invalid", "invalid", "not-found"]
 
 
-@pytest.mark.parametrize("body,where", [
-    ("server: {}\n", "announce"),
-    ("announce: { prefixes: [ \"203.0.113.0/24\" ] }\n", "announce.asn"),
-    ("announce:\n  asn: 65001\n  prefixes: [ \"203.0.113.1/24\" ]\n", ":3"),
-    ("announce:\n  asn: 65001\n  prefixes: [ ]\n", "empty"),
-    ("announce: { asn: 65001, prefixes: [ \"203.0.113.0/24\" ]\n", ":2"),
-])
-def test_config_errors(tmp_path, body, where):
+def test_config_is_the_healthd_example(tmp_path):
+    # The example anyns-healthd configuration the README points at.
+    example = Path(__file__).resolve().parents[2] / "examples" / "healthd.yaml"
+    r = roa("--vrps", VRPS / "rpki-client.json", "-c", example)
+    assert r.returncode in (0, 1), r.stderr
+    assert r.stderr == "" and r.stdout
+
+
+# (file, the message after "FILE:"): every file anyns-healthd refuses, roa
+# refuses with the same message, the line included.
+BAD_CONFIGS = [
+    ("healthd: {}\n" + PROBE, "1: announce: missing (required)"),
+    ("announce:\n  prefixes: [ \"203.0.113.0/24\" ]\n" + PROBE,
+     "1: announce.asn: missing (required)"),
+    ("announce:\n  asn: AS65001\n  prefixes: [ \"203.0.113.0/24\" ]\n" + PROBE,
+     "2: announce.asn: expected an integer 1..4294967295, got 'AS65001'"),
+    ("announce:\n  asn: 65001\n  prefixes: [ \"203.0.113.0/24\" ]\n  color: red\n" + PROBE,
+     "4: announce.color: unknown option"),
+    ("announce:\n  asn: 65001\n  prefixes: \"203.0.113.0/24\"\n" + PROBE,
+     "3: announce.prefixes: expected a list of strings"),
+    ("announce:\n  asn: 65001\n  prefixes: [ \"203.0.113.1/24\" ]\n" + PROBE,
+     "1: announce.prefixes: expected a prefix such as 203.0.113.0/24 (host bits zero), "
+     "got '203.0.113.1/24'"),
+    ("announce:\n  asn: 65001\n  prefixes: [ ]\n" + PROBE, "1: announce.prefixes: empty list"),
+    ("announce: { asn: 65001, prefixes: [ \"203.0.113.0/24\" ]\n", "2: YAML: "),
+    # Errors outside announce are errors too: healthd would not start.
+    ("announce: { asn: 65001, prefixes: [ \"203.0.113.0/24\" ] }\n",
+     "1: probe: missing (at least one probe is required"),
+    ("announce: { asn: 65001, prefixes: [ \"203.0.113.0/24\" ] }\n" + PROBE +
+     "policy:\n  rise: 0\n", "5: policy.rise: expected an integer 1..100, got '0'"),
+    ("server: { identity: fra1 }\n" + PROBE, "1: server: unknown section"),
+]
+
+
+@pytest.mark.parametrize("body,where", BAD_CONFIGS)
+def test_config_errors_are_healthds(tmp_path, body, where):
     cfg = write_config(tmp_path, body)
     r = roa("--vrps", VRPS / "rpki-client.json", "-c", cfg)
     assert r.returncode == 2
-    assert str(cfg) in r.stderr and where in r.stderr, r.stderr
     assert r.stdout == ""
+    assert r.stderr.startswith("anyns roa: %s:%s" % (cfg, where)), r.stderr
+    hd = subprocess.run([str(HEALTHD), "-c", str(cfg), "-C"], capture_output=True,
+                        text=True, timeout=10)
+    assert hd.returncode == 1
+    assert hd.stderr.removeprefix("anyns-healthd: ") == r.stderr.removeprefix("anyns roa: ")
+
+
+def test_config_unreadable(tmp_path):
+    r = roa("--vrps", VRPS / "rpki-client.json", "-c", tmp_path / "missing.yaml")
+    assert r.returncode == 2
+    assert "missing.yaml: cannot open" in r.stderr, r.stderr
 
 
 @pytest.mark.parametrize("name,where", [
