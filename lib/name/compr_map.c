@@ -42,8 +42,9 @@ void ans_compr_map_init(struct ans_compr_map *m, const uint8_t *msg)
 	m->msg = msg;
 	m->used = 0;
 	memset(m->slot, 0, sizeof(m->slot));
-	m->last_name = NULL;
-	m->last_off = 0;
+	memset(m->last_name, 0, sizeof(m->last_name));
+	memset(m->last_off, 0, sizeof(m->last_off));
+	m->last_next = 0;
 }
 
 /* A byte with an ASCII capital lowercased (RFC 4343 §3: only A-Z fold). */
@@ -178,11 +179,21 @@ static bool record(struct ans_compr_map *m, uint64_t f, size_t off)
 static bool write_repeat(struct ans_wire *w, const uint8_t *name,
 			 struct ans_compr_map *m, size_t start)
 {
-	if (name != m->last_name || !m->last_off ||
-	    !written_equal(m->msg, m->last_off, start, name))
+	unsigned i = name == m->last_name[0] ? 0 : name == m->last_name[1] ? 1 : 2;
+	if (i == 2 || !m->last_off[i] ||
+	    !written_equal(m->msg, m->last_off[i], start, name))
 		return false;
-	ans_wire_write_u16(w, (uint16_t)(0xC000 | m->last_off));
+	ans_wire_write_u16(w, (uint16_t)(0xC000 | m->last_off[i]));
+	m->last_next = (uint8_t)(i ^ 1u);   /* keep this one, the other goes */
 	return true;
+}
+
+/* Remembers where the whole of `name` can be pointed at (0: nowhere). */
+static void remember(struct ans_compr_map *m, const uint8_t *name, uint16_t off)
+{
+	m->last_name[m->last_next] = name;
+	m->last_off[m->last_next] = off;
+	m->last_next ^= 1u;
 }
 
 /* The suffix states of a name's labels (h[nn] is the root's) from a
@@ -227,10 +238,10 @@ int ans_name_write_map(struct ans_wire *w, const uint8_t *name,
 		ans_wire_write_u8(w, 0);
 	if (w->err)
 		return w->err;
-	m->last_name = name;
-	m->last_off = inline_labels ? 0 : ptr;
+	uint16_t whole = inline_labels ? 0 : ptr;
 	for (unsigned i = 0; i < inline_labels; i++)
 		if (record(m, finish(h[i]), start + no[i]) && i == 0)
-			m->last_off = (uint16_t)start;
+			whole = (uint16_t)start;
+	remember(m, name, whole);
 	return ANS_OK;
 }

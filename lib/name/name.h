@@ -147,11 +147,13 @@ struct ans_compr_map {
 	const uint8_t *msg;                     /* start of the message */
 	uint32_t used;                          /* slots taken */
 	uint32_t slot[ANS_COMPR_MAP_SLOTS];     /* tag << 16 | offset; 0 = free */
-	/* The name last written (the caller's pointer) and where the whole
-	 * of it can be pointed at, 0: nowhere. A zone transfer writes the
-	 * same owner for every RR of a node; a hint, checked like a slot. */
-	const uint8_t *last_name;
-	uint16_t last_off;
+	/* The two names last written (the caller's pointers) and where the
+	 * whole of each can be pointed at, 0: nowhere. A zone transfer
+	 * writes the same owner for every RR of a node, with an rdata name
+	 * between them (NS, MX); a hint, checked like a slot. */
+	const uint8_t *last_name[2];
+	uint16_t last_off[2];
+	uint8_t last_next;                      /* the entry to replace */
 };
 
 /* Starts an empty map for the message at msg. */
