@@ -32,7 +32,84 @@ def metrics(run):
         ("load_cpu_s", "%s: load CPU (s)" % big, "%.2f"),
         ("pss_mib", "%s: memory PSS (MiB)" % big, "%.0f"),
         ("axfr_cpu_s", "%s: AXFR-out server CPU (s)" % big, "%.2f"),
+        ("scale", SCALE_LABEL, scale_cell),
     )
+
+
+# The answer path on T threads (bench/scale.c): one row in the figures, for anyns only,
+# as "q/s at 1 thread / q/s at N threads (N = nproc), efficiency".
+SCALE_LABEL = "answer path q/s, 1 thread / N threads, efficiency (no sockets)"
+SCALE_HEAD = "## Answer path on T threads (bench/scale.c)"
+
+
+def scale_cell(v):
+    one, many, n, eff = v
+    return "%.2fM / %.2fM (N=%d), %.2f" % (one / 1e6, many / 1e6, n, eff)
+
+
+def scale_section(run):
+    """The per-T table of the scale stage, or nothing when it did not run."""
+    sc = getattr(run, "scale", None)
+    if not sc:
+        return []
+    out = [SCALE_HEAD, "",
+           "The server's per-query path (worker_answer(): parse, lookup, answer, "
+           "per-worker counters; RCU read section per 32 queries) on T threads pinned "
+           "one per CPU (T > nproc: oversubscribed), fed from memory, no sockets. "
+           "Every thread's answers were byte-compared with a single-threaded pass "
+           "checked against expect.tsv. Medians of %d interleaved runs of %g s; "
+           "efficiency = total(T) / (T x total(1)); q/CPU-s divides by the threads' "
+           "own CPU time (what they did while they ran, whatever the shared machine "
+           "let them run). Method and reading: doc/performance.md, round 12." % (
+               sc["reps"], sc["seconds"]), "",
+           "- measured: %s; load average before %s, after %s" % (
+               run.machine["date"], sc["loadavg_before"].rsplit(" ", 2)[0],
+               sc["loadavg_after"].rsplit(" ", 2)[0]),
+           "- command: `%s`" % run.commands.get("answer path on T threads", "?"), ""]
+    head = ["threads", "total q/s", "q/s per thread", "efficiency", "q/CPU-s per thread",
+            "CPU efficiency", "CPU share"]
+    body = [[str(m["threads"]), "%.0f" % m["total_qps"],
+             "%.0f" % (m["total_qps"] / m["threads"]), "%.2f" % m["efficiency"],
+             "%.0f" % m["q_per_cpu_s"], "%.2f" % m["cpu_efficiency"],
+             "%.0f%%" % (100 * m["cpu_share"])] for m in sc["medians"]]
+    out += md_table(head, body)
+    runs = ", ".join("T=%d: %.0f" % (r["threads"], r["total_qps"]) for r in sc["runs"])
+    out += ["", "Per run (q/s, in the order run): %s" % runs, ""]
+    return out
+
+
+def update_scale(text, run):
+    """Replaces the scale row and section of an existing RESULTS.md (bench/run.py
+    --scale); the other figures are left as the last full run wrote them."""
+    lines = text.splitlines()
+    head_at = next((i for i, ln in enumerate(lines) if ln.startswith("| figure (median)")),
+                   None)
+    if head_at is not None:
+        head = [c.strip() for c in lines[head_at].strip("|").split("|")]
+        row = [SCALE_LABEL] + ["n/a"] * (len(head) - 1)
+        if "anyns" in head:
+            row[head.index("anyns")] = scale_cell(run.results["anyns"]["scale"][-1])
+        text_row = "| " + " | ".join(row) + " |"
+        end = head_at
+        while end + 1 < len(lines) and lines[end + 1].startswith("|"):
+            end += 1
+        at = next((i for i in range(head_at, end + 1)
+                   if lines[i].startswith("| %s |" % SCALE_LABEL)), None)
+        if at is None:
+            lines.insert(end + 1, text_row)
+        else:
+            lines[at] = text_row
+    section = scale_section(run)
+    start = next((i for i, ln in enumerate(lines) if ln == SCALE_HEAD), None)
+    if start is None:
+        start = next((i for i, ln in enumerate(lines) if ln.startswith("## Raw values")),
+                     len(lines))
+        end = start
+    else:
+        end = next((i for i in range(start + 1, len(lines)) if lines[i].startswith("## ")),
+                   len(lines))
+    lines[start:end] = section
+    return "\n".join(lines) + "\n"
 
 
 def human(n):
@@ -45,15 +122,19 @@ def human(n):
 
 def median(run, server, key):
     vals = run.results.get(server, {}).get(key)
+    if vals and isinstance(vals[0], tuple):
+        return vals[-1]         # already medians (bench/scale.c computes them)
     return statistics.median(vals) if vals else None
 
 
 def cell(v, fmt):
-    return "n/a" if v is None else fmt % v
+    if v is None:
+        return "n/a"
+    return fmt(v) if callable(fmt) else fmt % v
 
 
 def ratio(a, b):
-    if a is None or b is None or b == 0:
+    if a is None or b is None or b == 0 or isinstance(a, tuple):
         return "n/a"
     return "%.2f" % (a / b)
 
@@ -98,7 +179,8 @@ def raw_values(run):
         for key, label, fmt in metrics(run):
             vals = run.results[s].get(key)
             if vals:
-                out.append("- %s, %s: %s" % (TITLES[s], key, ", ".join(fmt % v for v in vals)))
+                out.append("- %s, %s: %s" % (TITLES[s], key,
+                                             ", ".join(cell(v, fmt) for v in vals)))
     return out
 
 
@@ -131,6 +213,7 @@ def render(run):
     notes = [(s, n) for s in run.names for n in run.notes[s]]
     if notes:
         out += ["## Notes", ""] + ["- %s: %s" % (TITLES[s], n) for s, n in notes] + [""]
+    out += scale_section(run)
     out += ["## Raw values (per repetition)", ""] + raw_values(run) + [""]
     out += ["## Commands", "", "```"]
     out += ["%s: %s" % (k, v) for k, v in run.commands.items()]

@@ -22,12 +22,19 @@ CPU 0, the server on CPU 1, one worker each):
   4. big zone    1M records: start to first correct answer, CPU spent until then (load
                  CPU), PSS, then a warm-up AXFR and a measured one (server CPU)
 
+Then, for anynsd only, the answer path on 1..nproc threads and on 2 x nproc
+(build/bench/scale, bench/scale.c): no sockets, the server's per-query path on pinned
+threads, interleaved repetitions; q/s for 1 and N threads and the efficiency
+total(N) / (N x total(1)) (doc/performance.md, round 12). `bench/run.py --scale` runs
+only that stage (~10 s) and updates its row and section in bench/RESULTS.md.
+
 Every figure is the median of the repetitions (3 in the full run, 1 with --quick).
 Every step has a timeout and the whole run a time budget: a step that would not fit is
 reported as skipped, not silently dropped. Results go to stdout and bench/RESULTS.md.
 """
 import argparse
 import datetime
+import json
 import os
 import platform
 import shlex
@@ -50,10 +57,12 @@ WORK = ROOT / "build" / "bench"
 PROFILES = {
     "full": dict(names=50000, queries=100000, cg_n=5000, reps=3, warm_s=2, sat_s=5,
                  big_records=1000000, check_rows=300, budget_s=14 * 60, rate=40000,
-                 cost={"gate": 5, "saturation": 75, "callgrind": 130, "big": 40}),
+                 scale_s=1.0, cost={"gate": 5, "saturation": 75, "callgrind": 130,
+                                    "big": 40, "scale": 15}),
     "quick": dict(names=5000, queries=10000, cg_n=1000, reps=1, warm_s=1, sat_s=2,
                   big_records=100000, check_rows=150, budget_s=120, rate=40000,
-                  cost={"gate": 3, "saturation": 11, "callgrind": 15, "big": 8}),
+                  scale_s=0.5, cost={"gate": 3, "saturation": 11, "callgrind": 15,
+                                     "big": 8, "scale": 5}),
 }
 
 
@@ -222,6 +231,42 @@ def stage_big(run, cls, run_dir, big, mb, origin):
     run.commands["big zone: server (%s)" % cls.short] = shlex.join(srv.cmd)
 
 
+SCALE_BIN = ROOT / "build" / "bench" / "scale"
+
+
+def scale_threads():
+    """1..nproc, then 2 x nproc: what oversubscription does."""
+    n = os.cpu_count() or 1
+    return list(range(1, n + 1)) + [2 * n]
+
+
+def stage_scale(run, small, origin):
+    """The answer path without sockets on T pinned threads (bench/scale.c); the program
+    checks every thread's answers itself and exits 1 on a wrong one."""
+    if not SCALE_BIN.exists():
+        run.note("anyns", "answer-path scaling not measured: %s is not built "
+                 "(make build/bench/scale)" % SCALE_BIN)
+        return
+    out = WORK / "scale.json"
+    if out.exists():
+        out.unlink()
+    cmd = [str(SCALE_BIN), "--zone", str(small / "zone"), "--origin", origin,
+           "--queries", str(small / "queries.txt"), "--expect", str(small / "expect.tsv"),
+           "--seconds", str(run.p["scale_s"]), "--reps", str(run.p["reps"]),
+           "--threads", ",".join(str(t) for t in scale_threads()), "--json", str(out)]
+    run.commands["answer path on T threads"] = shlex.join(cmd)
+    p = subprocess.run(cmd, capture_output=True, text=True, timeout=120)
+    print("\n".join("  [anyns] scale: " + ln for ln in p.stdout.splitlines() if ln.strip()),
+          flush=True)
+    if p.returncode != 0 or not out.exists():
+        raise BenchError("bench/scale exited %d: %s" % (p.returncode, p.stderr.strip()[-400:]))
+    run.scale = json.loads(out.read_text())
+    n = os.cpu_count() or 1
+    med = {m["threads"]: m for m in run.scale["medians"]}
+    run.add("anyns", "scale", (med[1]["total_qps"], med[n]["total_qps"], n,
+                               med[n]["efficiency"]))
+
+
 STAGE_ERRORS = (BenchError, RuntimeError, OSError, subprocess.SubprocessError)
 
 
@@ -262,6 +307,7 @@ def bench_server(run, cls, run_dir, small, big, mb, origin):
 
 
 def main():
+    global SCALE_BIN
     ap = argparse.ArgumentParser(description="anynsd vs Knot DNS vs NSD")
     ap.add_argument("--quick", action="store_true", help="small smoke run (< 2 minutes)")
     ap.add_argument("--reps", type=int, help="override the profile's repetitions")
@@ -273,10 +319,18 @@ def main():
                     "--quick writes build/bench/RESULTS-quick.md)")
     ap.add_argument("--xfr", action="store_true",
                     help="only the transfer figures, anynsd vs Knot (bench/xfr_bench.py)")
+    ap.add_argument("--scale", action="store_true",
+                    help="only the answer path on T threads (bench/scale.c, ~10 s); "
+                    "updates its row and section in the results file")
+    ap.add_argument("--scale-bin", help="the bench/scale binary (default %s)" % SCALE_BIN)
     a = ap.parse_args()
     if a.xfr:
         import xfr_bench  # noqa: E402
         return xfr_bench.main(["--out", str(WORK / "XFR.md")])
+    if a.scale_bin:
+        SCALE_BIN = Path(a.scale_bin).resolve()
+    if a.scale:
+        return scale_only(a)
     prof = dict(PROFILES["quick" if a.quick else "full"])
     if a.reps:
         prof["reps"] = a.reps
@@ -312,6 +366,9 @@ def main():
             run.note(n, "not measured: %s is not built" % cls.binary)
             continue
         bench_server(run, cls, run_dir, small, big, mb, origin)
+    if "anyns" in names:
+        print("== anynsd answer path on T threads (bench/scale.c)", flush=True)
+        guarded(run, "anyns", "scale", stage_scale, run, small, origin)
     run.elapsed_s = time.monotonic() - run.t0
     run.machine = machine()
     text = report.render(run)
@@ -320,6 +377,38 @@ def main():
     out.write_text(text)
     print("bench: %.0f s; results in %s" % (run.elapsed_s, out), flush=True)
     return 0
+
+
+def scale_only(a):
+    """bench/run.py --scale: the scale stage alone, on the full profile's zone; its row
+    and section in the results file are replaced, the rest is left as it was."""
+    prof = dict(PROFILES["quick" if a.quick else "full"])
+    if a.reps:
+        prof["reps"] = a.reps
+    out = Path(a.out) if a.out else (WORK / "RESULTS-quick.md" if a.quick
+                                     else ROOT / "bench" / "RESULTS.md")
+    WORK.mkdir(parents=True, exist_ok=True)
+    ms = gen_zone.generate(str(WORK / ("zone-%d" % prof["names"])), names=prof["names"],
+                           queries=prof["queries"])
+    run = Run(prof, ["anyns"], out)
+    run.data = {"small": ms}
+    stage_scale(run, WORK / ("zone-%d" % prof["names"]), ms["origin"])
+    run.machine = machine()
+    run.versions = {"bench/scale": scale_version()}
+    if not hasattr(run, "scale"):
+        print("\n".join(run.notes["anyns"]))
+        return 1
+    text = out.read_text() if out.exists() else ""
+    out.write_text(report.update_scale(text, run))
+    print("bench --scale: results in %s" % out, flush=True)
+    return 0
+
+
+def scale_version():
+    head = servers.first_line(["git", "-C", str(ROOT), "log", "-1", "--format=%h %cI"])
+    built = (datetime.datetime.fromtimestamp(SCALE_BIN.stat().st_mtime, datetime.timezone.utc)
+             .strftime("%Y-%m-%d %H:%M:%S UTC") if SCALE_BIN.exists() else "missing")
+    return "git HEAD %s; %s built %s" % (head, SCALE_BIN, built)
 
 
 def machine():
@@ -352,6 +441,7 @@ def versions(names):
         built = (datetime.datetime.fromtimestamp(binary.stat().st_mtime, datetime.timezone.utc)
                  .strftime("%Y-%m-%d %H:%M:%S UTC") if binary.exists() else "missing")
         out["anynsd source"] = "git HEAD %s; %s built %s" % (head, binary, built)
+        out["bench/scale"] = scale_version()
     return out
 
 

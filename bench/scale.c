@@ -20,7 +20,8 @@
  * bench's mix, bench/gen_zone.py, in wire form as dnspython and dnsperf
  * send it: RD set, no EDNS) is shared and only read.
  *
- * One measurement: T threads, thread i pinned to CPU i mod nproc,
+ * One measurement: T threads, thread i pinned to CPU (first + i) mod
+ * nproc (--first-cpu, default 0),
  * registered with liburcu; after a start barrier each answers the whole
  * list once and byte-compares every answer with a single-threaded
  * reference pass (itself checked against gen_zone.py's expect.tsv: rcode,
@@ -33,6 +34,8 @@
  *
  * Repetitions are interleaved (T = 1, 2, ... then again) so a change in
  * the machine's other load spreads over every T; medians are printed.
+ * Threads start count/T queries apart in the list (see timed_loop());
+ * --in-step starts them all at the first query, to show the artefact.
  * --shared-write adds one atomic increment of a single shared counter per
  * query: the control that shows the measurement sees shared writes.
  */
@@ -80,7 +83,9 @@ struct opts {
 	unsigned reps;
 	unsigned threads[SCALE_MAX_THREADS];
 	unsigned thread_count;
+	unsigned first_cpu;
 	bool shared_write;
+	bool in_step;
 };
 
 struct bench {
@@ -89,7 +94,9 @@ struct bench {
 	struct packets q;             /* the query mix */
 	struct packets ref;           /* single-threaded answers */
 	unsigned nproc;
+	unsigned first_cpu;
 	bool shared_write;
+	bool in_step;
 	atomic_bool stop;
 	atomic_ulong shared;          /* --shared-write only */
 	pthread_barrier_t go;
@@ -101,6 +108,7 @@ struct thread {
 	struct worker *w;
 	uint8_t (*out)[SCALE_OUT_MAX];
 	uint16_t len[SCALE_SLOTS];    /* of each slot's last answer */
+	size_t start;                 /* where in the list the timed loop starts */
 	pthread_t tid;
 	unsigned cpu;
 	bool is_pinned;
@@ -351,11 +359,16 @@ static void check_pass(struct thread *t, const struct sockaddr *peer)
 	}
 }
 
-/* A run without a single answer byte is a broken build too. */
+/* Threads start count/T queries apart: started together they would walk
+ * the list in step, and whichever thread touches a zone node first would
+ * warm the shared cache (or, time-sharing a CPU, the core's own) for the
+ * others -- more q/s per thread than real traffic, which no two workers
+ * see in the same order, would give. A run without a single answer byte
+ * is a broken build. */
 static void timed_loop(struct thread *t, const struct sockaddr *peer)
 {
 	const struct packets *q = &t->b->q;
-	size_t first = 0;
+	size_t first = t->start;
 	size_t sink = 0;
 	while (!atomic_load_explicit(&t->b->stop, memory_order_relaxed)) {
 		size_t n = q->count - first < SCALE_SLOTS ? q->count - first : SCALE_SLOTS;
@@ -438,8 +451,9 @@ static int measure(struct bench *b, unsigned n, double seconds, struct result *r
 	uint64_t before[SCALE_MAX_THREADS];
 	for (unsigned i = 0; i < n; i++) {
 		before[i] = worker_count(b, i);
-		ts[i] = (struct thread){ .b = b, .w = &b->workers[i], .cpu = i % b->nproc,
-					 .out = outs + (size_t)i * SCALE_SLOTS };
+		ts[i] = (struct thread){ .b = b, .w = &b->workers[i], .cpu = (b->first_cpu + i) % b->nproc,
+					 .out = outs + (size_t)i * SCALE_SLOTS,
+					 .start = b->in_step ? 0 : b->q.count * i / n };
 		if (pthread_create(&ts[i].tid, NULL, thread_main, &ts[i]) != 0)
 			abort();    /* barriers count on every thread: nothing to unwind */
 	}
@@ -550,9 +564,10 @@ static void summarise(const struct opts *o, const struct bench *b,
 	FILE *js = o->json ? fopen(o->json, "w") : NULL;
 	if (js) {
 		fprintf(js, "{\"nproc\": %u, \"seconds\": %g, \"reps\": %u, \"queries\": %zu, "
-			"\"shared_write\": %s, \"loadavg_before\": \"%s\", \"loadavg_after\": "
-			"\"%s\"", b->nproc, o->seconds, o->reps, b->q.count,
-			o->shared_write ? "true" : "false", load0, load1);
+			"\"shared_write\": %s, \"in_step\": %s, \"loadavg_before\": \"%s\", "
+			"\"loadavg_after\": \"%s\"", b->nproc, o->seconds, o->reps, b->q.count,
+			o->shared_write ? "true" : "false", o->in_step ? "true" : "false", load0,
+			load1);
 		json_runs(js, o, res);
 		fprintf(js, ", \"medians\": [");
 	}
@@ -582,7 +597,7 @@ static void usage(FILE *f)
 {
 	fprintf(f, "usage: scale --zone FILE --origin NAME --queries FILE --expect FILE\n"
 		"             [--seconds S] [--reps N] [--threads 1,2,...] [--json FILE]\n"
-		"             [--shared-write]\n"
+		"             [--first-cpu N] [--shared-write] [--in-step]\n"
 		"  defaults: 2 s per run, 3 interleaved repetitions, T = 1..2 x nproc\n");
 }
 
@@ -605,7 +620,8 @@ static bool parse_args(int argc, char **argv, struct opts *o, unsigned nproc)
 		{ "queries", required_argument, NULL, 'q' }, { "expect", required_argument, NULL, 'e' },
 		{ "seconds", required_argument, NULL, 's' }, { "reps", required_argument, NULL, 'r' },
 		{ "threads", required_argument, NULL, 't' }, { "json", required_argument, NULL, 'j' },
-		{ "shared-write", no_argument, NULL, 'W' }, { NULL, 0, NULL, 0 },
+		{ "shared-write", no_argument, NULL, 'W' }, { "in-step", no_argument, NULL, 'S' },
+		{ "first-cpu", required_argument, NULL, 'c' }, { NULL, 0, NULL, 0 },
 	};
 	*o = (struct opts){ .seconds = 2, .reps = 3 };
 	for (unsigned i = 1; i <= 2 * nproc && i <= SCALE_MAX_THREADS; i++)
@@ -622,6 +638,8 @@ static bool parse_args(int argc, char **argv, struct opts *o, unsigned nproc)
 		case 't': if (!parse_threads(o, optarg)) return false; break;
 		case 'j': o->json = optarg; break;
 		case 'W': o->shared_write = true; break;
+		case 'S': o->in_step = true; break;
+		case 'c': o->first_cpu = (unsigned)strtoul(optarg, NULL, 10); break;
 		default: return false;
 		}
 	}
@@ -656,14 +674,17 @@ int main(int argc, char **argv)
 		return 2;
 	}
 	b.shared_write = o.shared_write;
+	b.first_cpu = o.first_cpu;
+	b.in_step = o.in_step;
 	struct conf *conf = NULL;
 	int rc = prepare(&b, &o, &conf);
 	char load0[128];
 	loadavg(load0, sizeof(load0));
 	if (rc == ANS_OK)
-		printf("scale: %zu queries checked against %s; %u CPUs; %.1f s per run%s\n",
+		printf("scale: %zu queries checked against %s; %u CPUs; %.1f s per run%s%s\n",
 		       b.q.count, o.expect, b.nproc, o.seconds,
-		       o.shared_write ? "; CONTROL: one shared counter written per query" : "");
+		       o.shared_write ? "; CONTROL: one shared counter written per query" : "",
+		       o.in_step ? "; threads start in step" : "");
 	for (unsigned r = 0; rc == ANS_OK && r < o.reps; r++)
 		for (unsigned k = 0; rc == ANS_OK && k < o.thread_count; k++) {
 			rc = measure(&b, o.threads[k], o.seconds, &res[r][k]);
