@@ -83,8 +83,9 @@ struct ans_conf_section {
 };
 
 enum {
-	/* Unknown sections and options are skipped, not errors: for readers
-	 * of another program's file (anyns roa reads healthd's announce). */
+	/* Unknown sections and options are skipped, not errors: for a reader
+	 * of part of another program's file. (anyns roa no longer needs it: it
+	 * reads healthd's whole file with healthd's loader.) */
 	ANS_CONF_LENIENT = 1 << 0,
 	/* Duration ranges are written in ms in messages ("0ms..3600000ms"). */
 	ANS_CONF_RANGE_MS = 1 << 1,
