@@ -119,29 +119,28 @@ static uint32_t slot_tag(uint64_t f)
 static bool written_equal(const uint8_t *msg, size_t p, size_t end, const uint8_t *s)
 {
 	unsigned jumps = 0;
-	for (;;) {
-		if (p >= end)
-			return false;
+	while (p < end) {
 		uint8_t len = msg[p];
-		if ((len & 0xC0) == 0xC0) {
-			if (p + 1 >= end || ++jumps > ANS_NAME_MAX_LABELS)
+		/* s holds labels of at most 63 bytes, so an equal length byte
+		 * is a label (or the root), never a pointer: the common case
+		 * is tested first. */
+		if (len == s[0]) {
+			if (!len)
+				return true;
+			if (p + 1u + len > end || !label_same(msg + p, s))
 				return false;
-			size_t to = (size_t)(len & 0x3F) << 8 | msg[p + 1];
-			if (to >= p)
-				return false;
-			p = to;
+			p += len + 1u;
+			s += len + 1u;
 			continue;
 		}
-		/* s holds labels of at most 63 bytes: 0x40/0x80 types differ. */
-		if (len != s[0])
+		if ((len & 0xC0) != 0xC0 || p + 1 >= end || ++jumps > ANS_NAME_MAX_LABELS)
 			return false;
-		if (!len)
-			return true;
-		if (p + 1u + len > end || !label_same(msg + p, s))
+		size_t to = (size_t)(len & 0x3F) << 8 | msg[p + 1];
+		if (to >= p)
 			return false;
-		p += len + 1u;
-		s += len + 1u;
+		p = to;
 	}
+	return false;
 }
 
 /* Offset of the suffix s in the message, or 0 when not recorded. */
