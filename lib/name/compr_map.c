@@ -24,6 +24,12 @@
  * hashed lowercased and compared letter case aside, while the bytes on the
  * wire keep the case they were written with (the question's included).
  *
+ * A zone transfer writes a node's owner once per RR, often with an NS or
+ * MX target between: the map remembers the last two names by the caller's
+ * pointer and where each can be pointed at whole, and a name written again
+ * is that pointer after the same check as a slot, skipping the fold, the
+ * hashing and the probes (round 12b of doc/performance.md).
+ *
  * Only offsets below 0x4000 fit in a pointer; past that nothing is
  * recorded. The table is filled to 3/4 at most, then stops recording (a
  * 16 KiB message holds ~1,000 suffixes; the limit only matters for
