@@ -34,6 +34,7 @@ static void usage(FILE *out)
 		"                   --primary ADDR@PORT --node NAME=ADDR@PORT ... ZONE...\n"
 		"       anyns check [--json] -c FILE [ZONE...]\n"
 		"       anyns check [--json] --providers [NAME=]ADDR@PORT ... ZONE...\n"
+		"       anyns check --config-reference   (the -c file's options, markdown)\n"
 		"Asks the hidden primary and each node for the zone's SOA (with NSID) and\n"
 		"reports per node: ok, lagging, unreachable, identity-mismatch, error,\n"
 		"content-mismatch (--content: AXFR and ZONEMD SHA-384 digests).\n"
@@ -300,9 +301,12 @@ int ans_cli_check(int argc, char **argv)
 	char why[512] = "";
 	int rc = check_conf_from_args(&c, argc, argv, why, sizeof(why));
 	int status;
-	if (rc == 1) {
+	if (rc == CHECK_ARGS_HELP) {
 		usage(stdout);
 		status = 0;
+	} else if (rc == CHECK_ARGS_REFERENCE) {
+		check_conf_print_reference(stdout);
+		status = fflush(stdout) == 0 ? 0 : 2;
 	} else if (rc != ANS_OK) {
 		fprintf(stderr, "anyns check: %s\n", why[0] ? why : ans_strerror(rc));
 		usage(stderr);

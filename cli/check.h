@@ -99,10 +99,16 @@ void check_conf_print_reference(FILE *out);
 int check_conf_load_text(struct check_conf *c, const char *name, const char *text,
 			 size_t len, char *why, size_t why_size) ANS_WUR;
 
+/* What check_conf_from_args() returns besides ANS_OK and errors: a request
+ * that needs no fleet (the caller prints the text and exits 0). */
+enum {
+	CHECK_ARGS_HELP = 1,        /* -h, --help */
+	CHECK_ARGS_REFERENCE = 2,   /* --config-reference */
+};
+
 /* Parses argv (argv[0] the subcommand) into c. On error `why` says what.
- * Errors: ANS_ECONFIG (usage), ANS_ENOMEM; 1 for --help. With
- * --config-reference it prints the -c file's reference and ends the
- * process (status 0). */
+ * Errors: ANS_ECONFIG (usage), ANS_ENOMEM; CHECK_ARGS_HELP or
+ * CHECK_ARGS_REFERENCE when one of those options is given. */
 int check_conf_from_args(struct check_conf *c, int argc, char **argv,
 			 char *why, size_t why_size) ANS_WUR;
 

@@ -323,15 +323,6 @@ static int validate(const struct check_conf *c, char *why, size_t why_size)
 	return ANS_OK;
 }
 
-/* cli/check.c knows three outcomes of the parse (run, --help, usage
- * error); the reference is a fourth that needs nothing else, so it is
- * printed here and ends the process as --help ends it. */
-static _Noreturn void print_reference_and_exit(void)
-{
-	check_conf_print_reference(stdout);
-	exit(fflush(stdout) == 0 ? 0 : 2);
-}
-
 int check_conf_from_args(struct check_conf *c, int argc, char **argv,
 			 char *why, size_t why_size)
 {
@@ -340,9 +331,9 @@ int check_conf_from_args(struct check_conf *c, int argc, char **argv,
 		const char *a = argv[i];
 		int rc = ANS_OK;
 		if (!strcmp(a, "-h") || !strcmp(a, "--help"))
-			return 1;
+			return CHECK_ARGS_HELP;
 		if (!strcmp(a, "--config-reference"))
-			print_reference_and_exit();
+			return CHECK_ARGS_REFERENCE;
 		if (!strcmp(a, "--json"))
 			c->is_json = true;
 		else if (!strcmp(a, "--content"))
