@@ -36,8 +36,11 @@
  * the machine's other load spreads over every T; medians are printed.
  * Threads start count/T queries apart in the list (see timed_loop());
  * --in-step starts them all at the first query, to show the artefact.
- * --shared-write adds one atomic increment of a single shared counter per
- * query: the control that shows the measurement sees shared writes.
+ * Two controls show that the measurement sees shared writes: --shared-write
+ * adds one atomic increment of a single shared counter per query, and
+ * --shared-stats has every thread count into worker 0's stats block, as
+ * one server-wide block instead of stats.h's per-worker ones would (its
+ * counts are then not checked: concurrent load + store loses some).
  */
 #define _LGPL_SOURCE
 #include <getopt.h>
@@ -85,6 +88,7 @@ struct opts {
 	unsigned thread_count;
 	unsigned first_cpu;
 	bool shared_write;
+	bool shared_stats;
 	bool in_step;
 };
 
@@ -96,6 +100,7 @@ struct bench {
 	unsigned nproc;
 	unsigned first_cpu;
 	bool shared_write;
+	bool shared_stats;
 	bool in_step;
 	atomic_bool stop;
 	atomic_ulong shared;          /* --shared-write only */
@@ -451,6 +456,7 @@ static int measure(struct bench *b, unsigned n, double seconds, struct result *r
 	uint64_t before[SCALE_MAX_THREADS];
 	for (unsigned i = 0; i < n; i++) {
 		before[i] = worker_count(b, i);
+		b->workers[i].id = b->shared_stats ? 0 : i;   /* one block for all */
 		ts[i] = (struct thread){ .b = b, .w = &b->workers[i], .cpu = (b->first_cpu + i) % b->nproc,
 					 .out = outs + (size_t)i * SCALE_SLOTS,
 					 .start = b->in_step ? 0 : b->q.count * i / n };
@@ -468,7 +474,8 @@ static int measure(struct bench *b, unsigned n, double seconds, struct result *r
 	for (unsigned i = 0; i < n; i++) {
 		pthread_join(ts[i].tid, NULL);
 		uint64_t counted = worker_count(b, i) - before[i];
-		if (ts[i].wrong || !ts[i].is_pinned || counted != ts[i].queries + b->q.count) {
+		bool is_counted = b->shared_stats || counted == ts[i].queries + b->q.count;
+		if (ts[i].wrong || !ts[i].is_pinned || !is_counted) {
 			fprintf(stderr, "scale: T=%u thread %u: %zu answers differ from the "
 				"single-threaded pass, pinned %d, counted %llu of %llu\n", n, i,
 				ts[i].wrong, ts[i].is_pinned, (unsigned long long)counted,
@@ -564,10 +571,10 @@ static void summarise(const struct opts *o, const struct bench *b,
 	FILE *js = o->json ? fopen(o->json, "w") : NULL;
 	if (js) {
 		fprintf(js, "{\"nproc\": %u, \"seconds\": %g, \"reps\": %u, \"queries\": %zu, "
-			"\"shared_write\": %s, \"in_step\": %s, \"loadavg_before\": \"%s\", "
-			"\"loadavg_after\": \"%s\"", b->nproc, o->seconds, o->reps, b->q.count,
-			o->shared_write ? "true" : "false", o->in_step ? "true" : "false", load0,
-			load1);
+			"\"shared_write\": %s, \"shared_stats\": %s, \"in_step\": %s, "
+			"\"loadavg_before\": \"%s\", \"loadavg_after\": \"%s\"", b->nproc, o->seconds, o->reps, b->q.count,
+			o->shared_write ? "true" : "false", o->shared_stats ? "true" : "false",
+			o->in_step ? "true" : "false", load0, load1);
 		json_runs(js, o, res);
 		fprintf(js, ", \"medians\": [");
 	}
@@ -597,7 +604,7 @@ static void usage(FILE *f)
 {
 	fprintf(f, "usage: scale --zone FILE --origin NAME --queries FILE --expect FILE\n"
 		"             [--seconds S] [--reps N] [--threads 1,2,...] [--json FILE]\n"
-		"             [--first-cpu N] [--shared-write] [--in-step]\n"
+		"             [--first-cpu N] [--in-step] [--shared-write | --shared-stats]\n"
 		"  defaults: 2 s per run, 3 interleaved repetitions, T = 1..2 x nproc\n");
 }
 
@@ -621,7 +628,8 @@ static bool parse_args(int argc, char **argv, struct opts *o, unsigned nproc)
 		{ "seconds", required_argument, NULL, 's' }, { "reps", required_argument, NULL, 'r' },
 		{ "threads", required_argument, NULL, 't' }, { "json", required_argument, NULL, 'j' },
 		{ "shared-write", no_argument, NULL, 'W' }, { "in-step", no_argument, NULL, 'S' },
-		{ "first-cpu", required_argument, NULL, 'c' }, { NULL, 0, NULL, 0 },
+		{ "first-cpu", required_argument, NULL, 'c' },
+		{ "shared-stats", no_argument, NULL, 'X' }, { NULL, 0, NULL, 0 },
 	};
 	*o = (struct opts){ .seconds = 2, .reps = 3 };
 	for (unsigned i = 1; i <= 2 * nproc && i <= SCALE_MAX_THREADS; i++)
@@ -639,6 +647,7 @@ static bool parse_args(int argc, char **argv, struct opts *o, unsigned nproc)
 		case 'j': o->json = optarg; break;
 		case 'W': o->shared_write = true; break;
 		case 'S': o->in_step = true; break;
+		case 'X': o->shared_stats = true; break;
 		case 'c': o->first_cpu = (unsigned)strtoul(optarg, NULL, 10); break;
 		default: return false;
 		}
@@ -676,6 +685,7 @@ int main(int argc, char **argv)
 	b.shared_write = o.shared_write;
 	b.first_cpu = o.first_cpu;
 	b.in_step = o.in_step;
+	b.shared_stats = o.shared_stats;
 	struct conf *conf = NULL;
 	int rc = prepare(&b, &o, &conf);
 	char load0[128];
@@ -683,7 +693,8 @@ int main(int argc, char **argv)
 	if (rc == ANS_OK)
 		printf("scale: %zu queries checked against %s; %u CPUs; %.1f s per run%s%s\n",
 		       b.q.count, o.expect, b.nproc, o.seconds,
-		       o.shared_write ? "; CONTROL: one shared counter written per query" : "",
+		       o.shared_write ? "; CONTROL: one shared counter written per query" :
+		       o.shared_stats ? "; CONTROL: every thread counts into one stats block" : "",
 		       o.in_step ? "; threads start in step" : "");
 	for (unsigned r = 0; rc == ANS_OK && r < o.reps; r++)
 		for (unsigned k = 0; rc == ANS_OK && k < o.thread_count; k++) {
