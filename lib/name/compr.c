@@ -28,6 +28,8 @@
 
 #include <string.h>
 
+#include "lib/base/load.h"
+
 #define PTR_LIMIT 0x4000
 
 void ans_compr_init(struct ans_compr *c, const uint8_t *msg)
@@ -58,20 +60,6 @@ static unsigned written_labels(const uint8_t *msg, size_t off,
 		p += (size_t)len + 1;
 	}
 	return n;
-}
-
-static inline uint64_t ld64(const uint8_t *p)
-{
-	uint64_t v;
-	memcpy(&v, p, 8);
-	return v;
-}
-
-static inline uint32_t ld32(const uint8_t *p)
-{
-	uint32_t v;
-	memcpy(&v, p, 4);
-	return v;
 }
 
 /* Bit 0x20 of every byte: the only bit by which two cases of a letter
@@ -111,14 +99,14 @@ static inline bool label_same(const uint8_t *a, const uint8_t *b)
 	if (n >= 8) {
 		d = 0;
 		for (size_t i = 0; i + 8 < n; i += 8) {
-			uint64_t x = ld64(a + i) ^ ld64(b + i);
+			uint64_t x = ans_load64(a + i) ^ ans_load64(b + i);
 			if (x & ~CASE_BITS)
 				return false;
 			d |= x;
 		}
-		d |= ld64(a + n - 8) ^ ld64(b + n - 8);
+		d |= ans_load64(a + n - 8) ^ ans_load64(b + n - 8);
 	} else if (n >= 4) {
-		d = (ld32(a) ^ ld32(b)) | (ld32(a + n - 4) ^ ld32(b + n - 4));
+		d = (ans_load32(a) ^ ans_load32(b)) | (ans_load32(a + n - 4) ^ ans_load32(b + n - 4));
 	} else {
 		d = (uint64_t)(a[n / 2] ^ b[n / 2]) | (a[n - 1] ^ b[n - 1]);
 	}

@@ -39,6 +39,8 @@
 
 #include <string.h>
 
+#include "lib/base/load.h"
+
 #define PTR_LIMIT 0x4000
 #define SLOT_MASK (ANS_COMPR_MAP_SLOTS - 1)
 #define FILL_MAX (ANS_COMPR_MAP_SLOTS / 4 * 3)
@@ -59,20 +61,6 @@ static inline uint8_t fold(uint8_t c)
 	return (uint8_t)(c + (((unsigned)(c - 'A') < 26u) << 5));
 }
 
-static inline uint64_t ld64(const uint8_t *p)
-{
-	uint64_t v;
-	memcpy(&v, p, 8);
-	return v;
-}
-
-static inline uint32_t ld32(const uint8_t *p)
-{
-	uint32_t v;
-	memcpy(&v, p, 4);
-	return v;
-}
-
 /* Two labels of the same length byte are the same bytes: words read only
  * inside them (whole words and an overlapping last one, or two
  * overlapping halves), as name_fast.c hashes them. A memcmp() call per
@@ -82,12 +70,12 @@ static inline bool label_exact(const uint8_t *a, const uint8_t *b)
 	size_t n = (size_t)a[0] + 1;
 	if (n >= 8) {
 		for (size_t i = 0; i + 8 < n; i += 8)
-			if (ld64(a + i) != ld64(b + i))
+			if (ans_load64(a + i) != ans_load64(b + i))
 				return false;
-		return ld64(a + n - 8) == ld64(b + n - 8);
+		return ans_load64(a + n - 8) == ans_load64(b + n - 8);
 	}
 	if (n >= 4)
-		return ld32(a) == ld32(b) && ld32(a + n - 4) == ld32(b + n - 4);
+		return ans_load32(a) == ans_load32(b) && ans_load32(a + n - 4) == ans_load32(b + n - 4);
 	return a[n / 2] == b[n / 2] && a[n - 1] == b[n - 1];
 }
 

@@ -24,6 +24,8 @@
 
 #include <string.h>
 
+#include "lib/base/load.h"
+
 const uint8_t ans_name_root[1] = { 0 };
 
 static inline uint8_t lower(uint8_t c)
@@ -45,20 +47,6 @@ static inline uint64_t lower8(uint64_t x)
 	return x | (upper >> 2);
 }
 
-static inline uint64_t get32(const uint8_t *p)
-{
-	uint32_t v;
-	memcpy(&v, p, 4);
-	return v;
-}
-
-static inline uint64_t get16(const uint8_t *p)
-{
-	uint16_t v;
-	memcpy(&v, p, 2);
-	return v;
-}
-
 /* Up to eight bytes as a word, zero-padded; store_word() is its inverse.
  * A tail of 2..7 bytes is two overlapping fixed-size loads (the shared
  * bytes are equal, so OR-ing them is harmless): no byte loop and no
@@ -66,15 +54,12 @@ static inline uint64_t get16(const uint8_t *p)
  * has to agree between the two, since lower8() works byte-wise. */
 static inline uint64_t load_word(const uint8_t *p, size_t n)
 {
-	uint64_t v;
-	if (n >= 8) {
-		memcpy(&v, p, 8);
-		return v;
-	}
+	if (n >= 8)
+		return ans_load64(p);
 	if (n >= 4)
-		return get32(p) | get32(p + n - 4) << (8 * (n - 4));
+		return (uint64_t)ans_load32(p) | (uint64_t)ans_load32(p + n - 4) << (8 * (n - 4));
 	if (n >= 2)
-		return get16(p) | get16(p + n - 2) << (8 * (n - 2));
+		return (uint64_t)ans_load16(p) | (uint64_t)ans_load16(p + n - 2) << (8 * (n - 2));
 	return n ? p[0] : 0;
 }
 
