@@ -75,50 +75,9 @@ int ans_axfr_out_init(struct ans_xfr_out *x, const struct ans_xfr_request *req,
 	return xfr_out_start(x, req, z, ANS_XFR_AXFR, conf);
 }
 
-/* ans_zone_cursor_next() (diff.c) with its steps inline but for the
- * node's RRSIG RRset, whose RRs take the TTLs of their groups
- * (ans_rrset_walk_next): every other RRset's RRs carry its TTL (RFC 2181
- * §5.2). The same state and order as the cursor's; three calls per RR
- * (the cursor, the walk and its start) were ~12 % of an AXFR's
- * instructions, most RRsets holding one RR. */
-static inline bool cursor_next(struct ans_zone_cursor *it, struct ans_xfr_rr *rr)
-{
-	const struct ans_zone *z = it->z;
-	struct ans_rrset_walk *w = &it->w;
-	while (it->node < z->node_count) {
-		const struct ans_node *n = &z->nodes[it->node];
-		if (it->rrset > 0 && w->left > 0) {
-			if (w->grp) {
-				(void)ans_rrset_walk_next(w, rr);
-			} else {
-				rr->type = w->rs->type;
-				rr->ttl = w->rs->ttl;
-				rr->rdlen = ans_get_u16(w->p);
-				rr->rdata = w->p + 2;
-				w->p += 2 + rr->rdlen;
-				w->left--;
-			}
-			rr->owner = n->owner;
-			return true;
-		}
-		if (it->rrset < n->rrset_count) {
-			const struct ans_rrset *rs = &n->rrsets[it->rrset++];
-			if (rs->type == ANS_TYPE_RRSIG)
-				ans_rrset_walk_init(w, n, rs);
-			else
-				*w = (struct ans_rrset_walk){ .rs = rs, .p = rs->rdata,
-							      .left = rs->count };
-			continue;
-		}
-		it->node++;
-		it->rrset = 0;
-	}
-	return false;
-}
-
 static bool next_zone_rr(struct ans_xfr_out *x, struct ans_xfr_rr *rr)
 {
-	while (cursor_next(&x->zit, rr)) {
+	while (ans_zone_cursor_step(&x->zit, rr)) {
 		/* The apex SOA is sent only first and last (RFC 5936 §2.2). */
 		if (!(rr->type == ANS_TYPE_SOA && rr->owner == x->zone->apex_node->owner))
 			return true;

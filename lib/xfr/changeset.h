@@ -26,6 +26,8 @@
 #include "lib/base/arena.h"
 #include "lib/base/diag.h"
 #include "lib/base/err.h"
+#include "lib/base/wire.h"
+#include "lib/wire/rdata.h"
 #include "lib/zone/zone.h"
 
 /* One resource record (class IN). Pointers are borrowed from whoever holds
@@ -90,6 +92,46 @@ void ans_zone_cursor_init(struct ans_zone_cursor *it, const struct ans_zone *z);
 /* Fills *rr with the next RR (pointers into the snapshot) and returns true,
  * or returns false at the end. */
 bool ans_zone_cursor_next(struct ans_zone_cursor *it, struct ans_xfr_rr *rr);
+
+/* ans_zone_cursor_next() inline, for the loop that walks a whole zone per
+ * RR (AXFR out): its steps are inline but for the node's RRSIG RRset, whose
+ * RRs take the TTLs of their groups (ans_rrset_walk_next); every other
+ * RRset's RRs carry its TTL (RFC 2181 §5.2). Three calls per RR were ~12 %
+ * of an AXFR's instructions, most RRsets holding one RR. */
+static inline bool ans_zone_cursor_step(struct ans_zone_cursor *it, struct ans_xfr_rr *rr)
+{
+	const struct ans_zone *z = it->z;
+	struct ans_rrset_walk *w = &it->w;
+	while (it->node < z->node_count) {
+		const struct ans_node *n = &z->nodes[it->node];
+		if (it->rrset > 0 && w->left > 0) {
+			if (w->grp) {
+				(void)ans_rrset_walk_next(w, rr);
+			} else {
+				rr->type = w->rs->type;
+				rr->ttl = w->rs->ttl;
+				rr->rdlen = ans_get_u16(w->p);
+				rr->rdata = w->p + 2;
+				w->p += 2 + rr->rdlen;
+				w->left--;
+			}
+			rr->owner = n->owner;
+			return true;
+		}
+		if (it->rrset < n->rrset_count) {
+			const struct ans_rrset *rs = &n->rrsets[it->rrset++];
+			if (rs->type == ANS_TYPE_RRSIG)
+				ans_rrset_walk_init(w, n, rs);
+			else
+				*w = (struct ans_rrset_walk){ .rs = rs, .p = rs->rdata,
+							      .left = rs->count };
+			continue;
+		}
+		it->node++;
+		it->rrset = 0;
+	}
+	return false;
+}
 
 enum ans_cs_part { ANS_CS_REMOVE, ANS_CS_ADD };
 

@@ -57,21 +57,7 @@ void ans_zone_cursor_init(struct ans_zone_cursor *it, const struct ans_zone *z)
 
 bool ans_zone_cursor_next(struct ans_zone_cursor *it, struct ans_xfr_rr *rr)
 {
-	const struct ans_zone *z = it->z;
-	while (it->node < z->node_count) {
-		const struct ans_node *n = &z->nodes[it->node];
-		if (it->rrset > 0 && ans_rrset_walk_next(&it->w, rr)) {
-			rr->owner = n->owner;
-			return true;
-		}
-		if (it->rrset < n->rrset_count) {
-			ans_rrset_walk_init(&it->w, n, &n->rrsets[it->rrset++]);
-			continue;
-		}
-		it->node++;
-		it->rrset = 0;
-	}
-	return false;
+	return ans_zone_cursor_step(it, rr);
 }
 
 bool xfr_soa_rr(const struct ans_zone *z, struct ans_xfr_rr *rr)
