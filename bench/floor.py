@@ -68,7 +68,7 @@ def start(cls, d, origin, zone_file, probe):
         shutil.rmtree(d)
     srv = cls(d, origin, zone_file)
     srv.start(prefix=["taskset", "-c", measure.SERVER_CPU])
-    if cls is Floor:
+    if issubclass(cls, Floor):
         srv.wait_echo()
     else:
         srv.wait_answer(*probe, timeout=60)
