@@ -26,11 +26,23 @@
  * list once and byte-compares every answer with a single-threaded
  * reference pass (itself checked against gen_zone.py's expect.tsv: rcode,
  * answer count, AA); then each answers the list in a loop, SCALE_SLOTS
- * queries per RCU read section as a UDP batch is, until the main thread
- * raises the stop flag. Each thread reports queries, wall time and its own
- * CPU time (CLOCK_THREAD_CPUTIME_ID: what the shared machine let it run).
- * A wrong answer, or per-worker counters that do not add up to the queries
- * answered, fails the run (exit 1): no figure from a broken build.
+ * queries per RCU read section as a UDP batch is. A wrong answer, or
+ * per-worker counters that do not add up to the queries answered, fails
+ * the run (exit 1): no figure from a broken build.
+ *
+ * The machine is a small VM shared with other work: what it gives varies
+ * from second to second (the host's other load: CPU, and memory and
+ * last-level cache, which answering needs and a register loop does not),
+ * and the guest's CPU time does not say how much the host gave. So the
+ * timed part is cut into slices of SCALE_SLICE_S on one clock for all
+ * threads, in a cycle of three:
+ *   A  every thread answers                    -> total(T)
+ *   B  thread 0 answers, the others calibrate  -> one thread alone, solo
+ *   C  every thread calibrates                 -> what the machine gave
+ * (calibration: xorshift in registers; no memory, nothing shared). The
+ * paired efficiency total(T) / (T x solo) compares slices a few tens of
+ * milliseconds apart, under the same host load; the calibration's total
+ * against T = 1's says whether the host gave T CPUs meanwhile.
  *
  * Repetitions are interleaved (T = 1, 2, ... then again) so a change in
  * the machine's other load spreads over every T; medians are printed.
@@ -66,6 +78,7 @@
 #define SCALE_OUT_MAX 4096      /* net/udp.c UDP_OUT_MAX */
 #define SCALE_MAX_THREADS 64
 #define SCALE_MAX_REPS 15
+#define SCALE_SLICE_S 0.05      /* answer, calibrate, answer, ... */
 #define HDR 12
 
 /* Packets one after another in `buf`, packet i at off[i]. */
@@ -102,10 +115,12 @@ struct bench {
 	bool shared_write;
 	bool shared_stats;
 	bool in_step;
-	atomic_bool stop;
+	double t0_s;                  /* CLOCK_MONOTONIC start of the timed part */
+	double seconds;               /* its length */
 	atomic_ulong shared;          /* --shared-write only */
 	pthread_barrier_t go;
 	pthread_barrier_t checked;
+	pthread_barrier_t timed;      /* t0_s is set */
 };
 
 struct thread {
@@ -115,12 +130,19 @@ struct thread {
 	uint16_t len[SCALE_SLOTS];    /* of each slot's last answer */
 	size_t start;                 /* where in the list the timed loop starts */
 	pthread_t tid;
+	unsigned idx;
 	unsigned cpu;
 	bool is_pinned;
 	size_t wrong;
-	uint64_t queries;
-	double wall_s;
-	double cpu_s;
+	uint64_t queries;             /* all timed answers (counters check) */
+	uint64_t queries_a;           /* in A slices */
+	double wall_s;                /* in A slices */
+	double cpu_s;                 /* thread CPU time in A slices */
+	uint64_t queries_b;           /* thread 0 in B slices */
+	double solo_s;
+	uint64_t calib;               /* in C slices */
+	double calib_s;
+	uint64_t calib_sink;
 } __attribute__((aligned(64)));
 
 struct result {
@@ -128,13 +150,15 @@ struct result {
 	double total_qps;
 	double per_thread_qps[SCALE_MAX_THREADS];
 	double cpu_share[SCALE_MAX_THREADS];   /* thread CPU time / wall time */
-	double q_per_cpu_s;                    /* all queries / all threads' CPU time */
+	double total_calib;                    /* calibration iterations/s, all threads */
+	double solo_qps;                       /* thread 0 alone (B slices) */
 };
 
 /* The medians of one T over the repetitions. */
 struct summary {
 	double total_qps;
-	double q_per_cpu_s;
+	double paired;                         /* total / (T x solo), same run */
+	double total_calib;
 	double cpu_share;                      /* mean over the threads */
 };
 
@@ -364,7 +388,43 @@ static void check_pass(struct thread *t, const struct sockaddr *peer)
 	}
 }
 
-/* Threads start count/T queries apart: started together they would walk
+/* The calibration: xorshift64 in registers until `end`, the clock read
+ * every 4096 steps (~10 µs). Returns the steps done. */
+static uint64_t calibrate_until(double end, uint64_t *sink)
+{
+	uint64_t x = *sink | 1, n = 0;
+	while (clock_s(CLOCK_MONOTONIC) < end) {
+		for (int i = 0; i < 4096; i++) {
+			x ^= x << 13;
+			x ^= x >> 7;
+			x ^= x << 17;
+		}
+		n += 4096;
+	}
+	*sink = x;
+	return n;
+}
+
+/* Answers from `*first` on until `end`; the clock is read per batch of
+ * SCALE_SLOTS queries (~10 µs). Returns the bytes written. */
+static size_t answer_until(struct thread *t, double end, size_t *first,
+			   const struct sockaddr *peer)
+{
+	const struct packets *q = &t->b->q;
+	size_t bytes = 0;
+	while (clock_s(CLOCK_MONOTONIC) < end) {
+		size_t n = q->count - *first < SCALE_SLOTS ? q->count - *first : SCALE_SLOTS;
+		bytes += answer_slots(t, *first, n, peer);
+		t->queries += n;
+		*first = *first + n == q->count ? 0 : *first + n;
+	}
+	return bytes;
+}
+
+/* Slices A, B, C (see the design block) on boundaries common to every
+ * thread (b->t0_s).
+ *
+ * Threads start count/T queries apart: started together they would walk
  * the list in step, and whichever thread touches a zone node first would
  * warm the shared cache (or, time-sharing a CPU, the core's own) for the
  * others -- more q/s per thread than real traffic, which no two workers
@@ -372,16 +432,31 @@ static void check_pass(struct thread *t, const struct sockaddr *peer)
  * is a broken build. */
 static void timed_loop(struct thread *t, const struct sockaddr *peer)
 {
-	const struct packets *q = &t->b->q;
-	size_t first = t->start;
-	size_t sink = 0;
-	while (!atomic_load_explicit(&t->b->stop, memory_order_relaxed)) {
-		size_t n = q->count - first < SCALE_SLOTS ? q->count - first : SCALE_SLOTS;
-		sink += answer_slots(t, first, n, peer);
-		t->queries += n;
-		first = first + n == q->count ? 0 : first + n;
+	double t0 = t->b->t0_s, end = t0 + t->b->seconds;
+	size_t first = t->start, bytes = 0;
+	while (clock_s(CLOCK_MONOTONIC) < t0)
+		;
+	for (unsigned k = 0; t0 + k * SCALE_SLICE_S < end; k++) {
+		double slice_end = t0 + (k + 1) * SCALE_SLICE_S;
+		double w0 = clock_s(CLOCK_MONOTONIC), c0 = clock_s(CLOCK_THREAD_CPUTIME_ID);
+		uint64_t q0 = t->queries;
+		if (k % 3 == 0) {
+			bytes += answer_until(t, slice_end, &first, peer);
+			t->queries_a += t->queries - q0;
+			t->wall_s += clock_s(CLOCK_MONOTONIC) - w0;
+			t->cpu_s += clock_s(CLOCK_THREAD_CPUTIME_ID) - c0;
+		} else if (k % 3 == 1 && t->idx == 0) {
+			bytes += answer_until(t, slice_end, &first, peer);
+			t->queries_b += t->queries - q0;
+			t->solo_s += clock_s(CLOCK_MONOTONIC) - w0;
+		} else if (k % 3 == 1) {
+			calibrate_until(slice_end, &t->calib_sink);
+		} else {
+			t->calib += calibrate_until(slice_end, &t->calib_sink);
+			t->calib_s += clock_s(CLOCK_MONOTONIC) - w0;
+		}
 	}
-	if (sink == 0)
+	if (bytes == 0)
 		t->wrong++;
 }
 
@@ -398,10 +473,8 @@ static void *thread_main(void *arg)
 	pthread_barrier_wait(&t->b->go);
 	check_pass(t, (struct sockaddr *)&peer);
 	pthread_barrier_wait(&t->b->checked);
-	double w0 = clock_s(CLOCK_MONOTONIC), c0 = clock_s(CLOCK_THREAD_CPUTIME_ID);
+	pthread_barrier_wait(&t->b->timed);
 	timed_loop(t, (struct sockaddr *)&peer);
-	t->wall_s = clock_s(CLOCK_MONOTONIC) - w0;
-	t->cpu_s = clock_s(CLOCK_THREAD_CPUTIME_ID) - c0;
 	urcu_memb_unregister_thread();
 	return NULL;
 }
@@ -450,14 +523,16 @@ static int measure(struct bench *b, unsigned n, double seconds, struct result *r
 		free(outs);
 		return ANS_ENOMEM;
 	}
-	atomic_store(&b->stop, false);
+	b->seconds = seconds;
 	pthread_barrier_init(&b->go, NULL, n + 1);
 	pthread_barrier_init(&b->checked, NULL, n + 1);
+	pthread_barrier_init(&b->timed, NULL, n + 1);
 	uint64_t before[SCALE_MAX_THREADS];
 	for (unsigned i = 0; i < n; i++) {
 		before[i] = worker_count(b, i);
 		b->workers[i].id = b->shared_stats ? 0 : i;   /* one block for all */
-		ts[i] = (struct thread){ .b = b, .w = &b->workers[i], .cpu = (b->first_cpu + i) % b->nproc,
+		ts[i] = (struct thread){ .b = b, .w = &b->workers[i], .idx = i,
+					 .cpu = (b->first_cpu + i) % b->nproc,
 					 .out = outs + (size_t)i * SCALE_SLOTS,
 					 .start = b->in_step ? 0 : b->q.count * i / n };
 		if (pthread_create(&ts[i].tid, NULL, thread_main, &ts[i]) != 0)
@@ -465,11 +540,11 @@ static int measure(struct bench *b, unsigned n, double seconds, struct result *r
 	}
 	pthread_barrier_wait(&b->go);
 	pthread_barrier_wait(&b->checked);
-	struct timespec nap = { (time_t)seconds, (long)((seconds - (double)(time_t)seconds) * 1e9) };
-	nanosleep(&nap, NULL);
-	atomic_store(&b->stop, true);
+	/* Written before the barrier after which the threads read it; 10 ms
+	 * ahead, so that every thread is past the barrier by then. */
+	b->t0_s = clock_s(CLOCK_MONOTONIC) + 0.01;
+	pthread_barrier_wait(&b->timed);
 	int rc = ANS_OK;
-	double queries = 0, cpu_s = 0;
 	*r = (struct result){ .threads = n };
 	for (unsigned i = 0; i < n; i++) {
 		pthread_join(ts[i].tid, NULL);
@@ -482,15 +557,15 @@ static int measure(struct bench *b, unsigned n, double seconds, struct result *r
 				(unsigned long long)(ts[i].queries + b->q.count));
 			rc = ANS_EMALF;
 		}
-		r->per_thread_qps[i] = ts[i].queries / ts[i].wall_s;
+		r->per_thread_qps[i] = ts[i].queries_a / ts[i].wall_s;
 		r->cpu_share[i] = ts[i].cpu_s / ts[i].wall_s;
 		r->total_qps += r->per_thread_qps[i];
-		queries += (double)ts[i].queries;
-		cpu_s += ts[i].cpu_s;
+		r->total_calib += ts[i].calib / ts[i].calib_s;
 	}
-	r->q_per_cpu_s = cpu_s > 0 ? queries / cpu_s : 0;
+	r->solo_qps = ts[0].queries_b / ts[0].solo_s;
 	pthread_barrier_destroy(&b->go);
 	pthread_barrier_destroy(&b->checked);
+	pthread_barrier_destroy(&b->timed);
 	free(outs);
 	free(ts);
 	return rc;
@@ -510,7 +585,8 @@ static double median(double *v, size_t n)
 
 static void print_run(const struct result *r, unsigned rep)
 {
-	printf("T=%-2u rep %u: total %9.0f q/s; per thread", r->threads, rep, r->total_qps);
+	printf("T=%-2u rep %u: total %9.0f q/s, thread 0 alone %.0f q/s, calibration %.0f M/s; "
+	       "per thread", r->threads, rep, r->total_qps, r->solo_qps, r->total_calib / 1e6);
 	for (unsigned i = 0; i < r->threads; i++)
 		printf(" %.0f (cpu %.0f%%)", r->per_thread_qps[i], 100 * r->cpu_share[i]);
 	printf("\n");
@@ -528,18 +604,22 @@ static void loadavg(char *buf, size_t size)
 }
 
 static struct summary summary_of(struct result (*res)[SCALE_MAX_THREADS], unsigned k,
-				 unsigned reps)
+				 unsigned reps, unsigned nproc)
 {
-	double qps[SCALE_MAX_REPS], qcpu[SCALE_MAX_REPS], share[SCALE_MAX_REPS];
+	double qps[SCALE_MAX_REPS], calib[SCALE_MAX_REPS], share[SCALE_MAX_REPS];
+	double paired[SCALE_MAX_REPS];
 	for (unsigned r = 0; r < reps; r++) {
 		const struct result *x = &res[r][k];
 		qps[r] = x->total_qps;
-		qcpu[r] = x->q_per_cpu_s;
+		/* Past nproc thread 0 shares its CPU in B slices: not alone. */
+		paired[r] = x->threads <= nproc ? x->total_qps / (x->threads * x->solo_qps) : -1;
+		calib[r] = x->total_calib;
 		share[r] = 0;
 		for (unsigned i = 0; i < x->threads; i++)
 			share[r] += x->cpu_share[i] / x->threads;
 	}
-	return (struct summary){ median(qps, reps), median(qcpu, reps), median(share, reps) };
+	return (struct summary){ .total_qps = median(qps, reps), .paired = median(paired, reps),
+				 .total_calib = median(calib, reps), .cpu_share = median(share, reps) };
 }
 
 static void json_runs(FILE *js, const struct opts *o, struct result (*res)[SCALE_MAX_THREADS])
@@ -548,21 +628,32 @@ static void json_runs(FILE *js, const struct opts *o, struct result (*res)[SCALE
 	for (unsigned r = 0; r < o->reps; r++)
 		for (unsigned k = 0; k < o->thread_count; k++)
 			fprintf(js, "%s{\"threads\": %u, \"rep\": %u, \"total_qps\": %.0f, "
-				"\"q_per_cpu_s\": %.0f}", r + k ? ", " : "", o->threads[k], r + 1,
-				res[r][k].total_qps, res[r][k].q_per_cpu_s);
+				"\"solo_qps\": %.0f, \"total_calib\": %.0f}", r + k ? ", " : "",
+				o->threads[k], r + 1, res[r][k].total_qps, res[r][k].solo_qps,
+				res[r][k].total_calib);
 	fprintf(js, "]");
 }
 
-/* Medians per T; efficiency = total(T) / (T x total(1)) on wall time, and
- * per CPU second (queries / the threads' own CPU time, against T = 1):
- * the second is what the threads did while they ran, whatever share of
- * the shared machine they got. */
+static void json_head(FILE *js, const struct opts *o, const struct bench *b, const char *load0,
+		      const char *load1)
+{
+	fprintf(js, "{\"nproc\": %u, \"seconds\": %g, \"slice_s\": %g, \"reps\": %u, "
+		"\"queries\": %zu, \"shared_write\": %s, \"shared_stats\": %s, "
+		"\"in_step\": %s, \"loadavg_before\": \"%s\", \"loadavg_after\": \"%s\"",
+		b->nproc, o->seconds, SCALE_SLICE_S, o->reps, b->q.count,
+		o->shared_write ? "true" : "false", o->shared_stats ? "true" : "false",
+		o->in_step ? "true" : "false", load0, load1);
+}
+
+/* Medians per T: efficiency = total(T) / (T x total(1)) across runs;
+ * paired = total(T) / (T x solo) within each run (B slices); machine =
+ * the calibration's total(T) / (T x total(1)): what the host gave. */
 static void summarise(const struct opts *o, const struct bench *b,
 		      struct result (*res)[SCALE_MAX_THREADS], const char *load0)
 {
 	struct summary sum[SCALE_MAX_THREADS], one = { 0 };
 	for (unsigned k = 0; k < o->thread_count; k++) {
-		sum[k] = summary_of(res, k, o->reps);
+		sum[k] = summary_of(res, k, o->reps, b->nproc);
 		if (o->threads[k] == 1)
 			one = sum[k];
 	}
@@ -570,27 +661,23 @@ static void summarise(const struct opts *o, const struct bench *b,
 	loadavg(load1, sizeof(load1));
 	FILE *js = o->json ? fopen(o->json, "w") : NULL;
 	if (js) {
-		fprintf(js, "{\"nproc\": %u, \"seconds\": %g, \"reps\": %u, \"queries\": %zu, "
-			"\"shared_write\": %s, \"shared_stats\": %s, \"in_step\": %s, "
-			"\"loadavg_before\": \"%s\", \"loadavg_after\": \"%s\"", b->nproc, o->seconds, o->reps, b->q.count,
-			o->shared_write ? "true" : "false", o->shared_stats ? "true" : "false",
-			o->in_step ? "true" : "false", load0, load1);
+		json_head(js, o, b, load0, load1);
 		json_runs(js, o, res);
 		fprintf(js, ", \"medians\": [");
 	}
 	printf("\nmedians of %u (loadavg before: %s; after: %s)\n", o->reps, load0, load1);
-	printf("threads  total q/s  per thread  efficiency  q/CPU-s  CPU-eff.  CPU share\n");
+	printf("threads  total q/s  per thread  efficiency  paired eff.  machine eff.  CPU share\n");
 	for (unsigned k = 0; k < o->thread_count; k++) {
 		unsigned n = o->threads[k];
 		double eff = one.total_qps > 0 ? sum[k].total_qps / (n * one.total_qps) : -1;
-		double ceff = one.q_per_cpu_s > 0 ? sum[k].q_per_cpu_s / one.q_per_cpu_s : -1;
-		printf("%7u  %9.0f  %10.0f  %10.2f  %7.0f  %8.2f  %8.0f%%\n", n, sum[k].total_qps,
-		       sum[k].total_qps / n, eff, sum[k].q_per_cpu_s, ceff, 100 * sum[k].cpu_share);
+		double meff = one.total_calib > 0 ? sum[k].total_calib / (n * one.total_calib) : -1;
+		printf("%7u  %9.0f  %10.0f  %10.2f  %11.2f  %12.2f  %8.0f%%\n", n, sum[k].total_qps,
+		       sum[k].total_qps / n, eff, sum[k].paired, meff, 100 * sum[k].cpu_share);
 		if (js)
 			fprintf(js, "%s{\"threads\": %u, \"total_qps\": %.0f, \"efficiency\": %.3f, "
-				"\"q_per_cpu_s\": %.0f, \"cpu_efficiency\": %.3f, \"cpu_share\": %.3f}",
-				k ? ", " : "", n, sum[k].total_qps, eff, sum[k].q_per_cpu_s, ceff,
-				sum[k].cpu_share);
+				"\"paired_efficiency\": %.3f, \"machine_efficiency\": %.3f, "
+				"\"cpu_share\": %.3f}", k ? ", " : "", n, sum[k].total_qps, eff,
+				sum[k].paired, meff, sum[k].cpu_share);
 	}
 	if (js) {
 		fprintf(js, "]}\n");
