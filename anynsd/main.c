@@ -118,10 +118,8 @@ static void wait_signals(int sfd, struct zones *zones)
 
 static int start_workers(struct worker *ws, size_t n, struct server *srv)
 {
-	for (size_t i = 0; i < n; i++)
-		ws[i].epfd = -1;
 	for (size_t i = 0; i < n; i++) {
-		int rc = worker_init(&ws[i], (unsigned)i, srv);
+		int rc = worker_init(&ws[i], (unsigned)i, (unsigned)n, srv);
 		if (rc != ANS_OK)
 			return rc;
 	}
@@ -196,7 +194,9 @@ static int serve(const struct conf *conf, int sfd)
 	struct worker *ws = calloc(n, sizeof(*ws));
 	int rc = ws ? zones_new(&srv.zones, conf) : ANS_ENOMEM;
 	if (rc == ANS_OK)
-		rc = stats_new(&srv.stats, n, conf->zone_count);
+		rc = stats_new_blocks(&srv.stats, n,
+				      worker_stats_blocks(n, conf->server.listen.count),
+				      conf->zone_count);
 	if (rc == ANS_OK)
 		rc = copy_keys(&srv, conf);
 	if (rc == ANS_OK) {
@@ -239,6 +239,8 @@ static int serve(const struct conf *conf, int sfd)
 	}
 	ctl_server_free(ctl);  /* joins first: it reads zones and xfrd */
 	xfrd_free(srv.xfrd);   /* joins: the stop eventfd was written */
+	for (size_t i = 0; ws && i < n; i++)
+		worker_stop(&ws[i]);   /* all UDP threads woken before any join */
 	for (size_t i = 0; ws && i < n; i++)
 		worker_join(&ws[i]);
 	for (size_t i = 0; ws && i < n; i++)

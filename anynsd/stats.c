@@ -54,8 +54,13 @@ static int64_t mono_ms(void)
 
 int stats_new(struct stats **out, size_t workers, size_t zones)
 {
+	return stats_new_blocks(out, workers, workers, zones);
+}
+
+int stats_new_blocks(struct stats **out, size_t workers, size_t blocks, size_t zones)
+{
 	struct stats *s = calloc(1, sizeof(*s));
-	size_t wsize = (workers ? workers : 1) * sizeof(struct stats_worker);
+	size_t wsize = (blocks ? blocks : 1) * sizeof(struct stats_worker);
 	if (s)
 		s->workers = aligned_alloc(64, wsize);
 	if (s && s->workers)
@@ -65,6 +70,7 @@ int stats_new(struct stats **out, size_t workers, size_t zones)
 		return ANS_ENOMEM;
 	}
 	memset(s->workers, 0, wsize);
+	s->block_count = blocks;
 	s->worker_count = workers;
 	s->zone_count = zones;
 	s->start_unix = (int64_t)time(NULL);
@@ -90,7 +96,7 @@ static uint64_t get(const _Atomic uint64_t *c)
 void stats_sum(const struct stats *s, struct stats_sum *out)
 {
 	memset(out, 0, sizeof(*out));
-	for (size_t w = 0; w < s->worker_count; w++) {
+	for (size_t w = 0; w < s->block_count; w++) {
 		const struct stats_worker *b = &s->workers[w];
 		for (size_t t = 0; t < STATS_TRANSPORTS; t++) {
 			for (size_t i = 0; i < STATS_QTYPES; i++)

@@ -3,12 +3,13 @@
  * DOC: server counters
  *
  * Query counters cost one load and one store each on the query path: every
- * worker owns a `struct stats_worker` (cache-line aligned, so no two
- * workers ever write the same line) and is its only writer. Increments are
+ * thread that answers (a worker's epoll thread, each of its UDP threads)
+ * owns a `struct stats_worker` (cache-line aligned, so no two threads
+ * ever write the same line) and is its only writer. Increments are
  * relaxed atomic load + store, not fetch_add: with a single writer nothing
  * is lost, and on x86 this compiles to the same instructions as a plain
  * `++`, without a locked instruction. Readers (metrics scrape, `ctl
- * stats`) sum the workers' blocks with relaxed loads; a sum may be a few
+ * stats`) sum all blocks with relaxed loads; a sum may be a few
  * queries behind, never torn.
  *
  * Rarer events (outgoing transfers, zone publications) are counted per
@@ -47,8 +48,9 @@ struct stats_zone {
 };
 
 struct stats {
-	struct stats_worker *workers;
-	size_t worker_count;
+	struct stats_worker *workers;   /* one block per thread that counts */
+	size_t block_count;
+	size_t worker_count;            /* server.workers, as reported */
 	struct stats_zone *zones;
 	size_t zone_count;
 	int64_t start_unix;             /* seconds */
@@ -65,9 +67,14 @@ struct stats_sum {
 
 extern const char *const stats_transport_names[STATS_TRANSPORTS];
 
-/* Allocates zeroed blocks for `workers` workers and `zones` zones.
- * Errors: ANS_ENOMEM. */
+/* Allocates zeroed blocks for `workers` workers and `zones` zones, one
+ * block per worker. Errors: ANS_ENOMEM. */
 int stats_new(struct stats **out, size_t workers, size_t zones) ANS_WUR;
+
+/* The same with `blocks` blocks (>= 1), for servers where a worker is
+ * several threads, each its own block's only writer (worker.c). */
+int stats_new_blocks(struct stats **out, size_t workers, size_t blocks,
+		     size_t zones) ANS_WUR;
 void stats_free(struct stats *s);
 
 /* qtype -> its index XOR (STATS_QTYPES - 1), for qtypes 0..257 (CAA is
@@ -113,7 +120,7 @@ static inline void stats_count(struct stats_worker *w, unsigned transport, uint1
 		stats_bump(&w->truncated[transport]);
 }
 
-/* Sums the workers' blocks. Any thread. */
+/* Sums every block. Any thread. */
 void stats_sum(const struct stats *s, struct stats_sum *out);
 
 /* A zone now serves `serial` (zones_change_fn shape, ctx = struct stats). */

@@ -1,10 +1,12 @@
 /* SPDX-License-Identifier: MIT */
 /*
  * Worker threads. Each worker owns, for every listen address, one UDP and
- * one TCP listening socket (SO_REUSEPORT), an epoll instance, an
- * ans_answer_ctx and its packet buffers, all allocated at start-up; it
- * answers queries until the server's stop eventfd becomes readable.
- * See doc/server.md.
+ * one TCP listening socket (SO_REUSEPORT). Its epoll thread serves the TCP
+ * listeners and connections until the server's stop eventfd becomes
+ * readable; each UDP socket has a thread of its own, blocked in recvmmsg(),
+ * stopped by worker_stop(). Every thread has its own struct worker: answer
+ * context, buffers and stats block, all allocated at start-up.
+ * See the design block in worker.c and doc/server.md.
  */
 #ifndef ANYNSD_WORKER_H
 #define ANYNSD_WORKER_H
@@ -19,19 +21,21 @@
 #include "lib/answer/answer.h"
 
 /* What an epoll event points to. */
-enum ev_kind { EV_STOP, EV_UDP, EV_TCP_LISTEN, EV_TCP_CONN };
+enum ev_kind { EV_STOP, EV_TCP_LISTEN, EV_TCP_CONN };
 
 struct ev_source {
 	enum ev_kind kind;
 	int fd;
 };
 
-/* Shared by all workers; read-only while they run, except the counter. */
+/* Shared by all workers; read-only while they run, except the counter and
+ * the stop flag. */
 struct server {
 	const struct conf *conf;
 	struct ans_answer_conf answer_conf;
 	struct zones *zones;
 	int stop_fd;                  /* eventfd: readable means stop */
+	atomic_bool is_stopping;      /* UDP threads: end when woken */
 	atomic_long tcp_clients;      /* open connections, all workers */
 	struct ans_tsig_key *keys;    /* every configured key, contiguous */
 	size_t key_count;
@@ -52,17 +56,22 @@ struct tcp_pool {
 	int64_t next_deadline_ms;     /* earliest timeout of an active conn */
 };
 
+/* One thread's state. A worker's epoll thread (epfd, TCP) owns the UDP
+ * threads' states too (udp_threads); a UDP thread uses udp_fd and udp. */
 struct worker {
-	unsigned id;
+	unsigned id;                  /* this thread's stats block (stats.h) */
 	pthread_t thread;
 	bool started;
 	struct server *srv;
-	int epfd;
+	int epfd;                     /* epoll thread; -1 in a UDP thread */
+	int udp_fd;                   /* UDP thread: its socket; else -1 */
 	struct ev_source stop_ev;
-	struct ev_source *socks;      /* 2 per listen address: UDP, TCP */
+	struct ev_source *socks;      /* TCP listeners, 1 per listen address */
 	size_t sock_count;
+	struct worker *udp_threads;   /* 1 per listen address */
+	size_t udp_count;
 	struct ans_answer_ctx actx;
-	struct udp_batch *udp;
+	struct udp_batch *udp;        /* UDP thread only */
 	struct tcp_pool tcp;
 	uint8_t *scratch;             /* a signed request without its TSIG */
 	/* Workers sit side by side in one array (main.c, calloc: 16-byte
@@ -73,14 +82,25 @@ struct worker {
 	char pad_end[64];
 };
 
-/* Opens the worker's sockets and allocates its buffers. On error logs it
- * and returns -errno or ANS_ENOMEM; worker_free() cleans up either way. */
-int worker_init(struct worker *w, unsigned id, struct server *srv) ANS_WUR;
+/* Stats blocks worker `id` of `workers` uses: block id for its epoll
+ * thread, then one per listen address after all workers' epoll threads. */
+size_t worker_stats_blocks(size_t workers, size_t listen_count);
 
-/* Starts the thread. Errors: -errno. */
+/* Opens worker `id`'s sockets (of `workers`) and allocates its threads'
+ * buffers. On error logs it and returns -errno or ANS_ENOMEM;
+ * worker_free() cleans up either way. */
+int worker_init(struct worker *w, unsigned id, unsigned workers,
+		struct server *srv) ANS_WUR;
+
+/* Starts the epoll thread and the UDP threads. Errors: -errno. */
 int worker_start(struct worker *w) ANS_WUR;
 
-/* Waits for a started worker to end (after the stop eventfd was written). */
+/* Tells the UDP threads to end (srv->is_stopping, then shutdown(SHUT_RD)
+ * of their sockets wakes a blocked recvmmsg). Idempotent. */
+void worker_stop(struct worker *w);
+
+/* Waits for a started worker's threads to end (after the stop eventfd was
+ * written; calls worker_stop()). */
 void worker_join(struct worker *w);
 
 /* Closes sockets and connections, frees buffers. */

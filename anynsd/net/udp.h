@@ -1,7 +1,8 @@
 /* SPDX-License-Identifier: MIT */
 /*
- * UDP: batches of datagrams received with recvmmsg(2), answered one by one
- * into preallocated buffers and sent back with one sendmmsg(2).
+ * UDP: batches of datagrams received with a blocking recvmmsg(2) in a
+ * thread of their own, answered one by one into preallocated buffers and
+ * sent back with one sendmmsg(2).
  */
 #ifndef ANYNSD_NET_UDP_H
 #define ANYNSD_NET_UDP_H
@@ -12,8 +13,9 @@
 int udp_batch_new(struct udp_batch **out) ANS_WUR;
 void udp_batch_free(struct udp_batch *b);
 
-/* Reads what is waiting on `fd` (a bounded number of batches, then back to
- * the event loop so TCP is served too) and answers it. */
-void udp_handle(struct worker *w, int fd);
+/* A UDP thread's loop: blocks in recvmmsg() on u->udp_fd, answers each
+ * batch, sends it; returns once u->srv->is_stopping is set and the
+ * receive returned (worker_stop()). */
+void udp_serve(struct worker *u);
 
 #endif
