@@ -37,14 +37,16 @@ def metrics(run):
 
 
 # The answer path on T threads (bench/scale.c): one row in the figures, for anyns only,
-# as "q/s at 1 thread / q/s at N threads (N = nproc), efficiency".
+# as "q/s at 1 thread / q/s at N threads (N = nproc), efficiency across runs; paired
+# efficiency (within runs); the calibration's efficiency (what the host gave)".
 SCALE_LABEL = "answer path q/s, 1 thread / N threads, efficiency (no sockets)"
 SCALE_HEAD = "## Answer path on T threads (bench/scale.c)"
 
 
 def scale_cell(v):
-    one, many, n, eff = v
-    return "%.2fM / %.2fM (N=%d), %.2f" % (one / 1e6, many / 1e6, n, eff)
+    one, many, n, eff, paired, machine = v
+    return "%.2fM / %.2fM (N=%d), %.2f; paired %.2f; host gave %.2f" % (
+        one / 1e6, many / 1e6, n, eff, paired, machine)
 
 
 def scale_section(run):
@@ -57,20 +59,23 @@ def scale_section(run):
            "per-worker counters; RCU read section per 32 queries) on T threads pinned "
            "one per CPU (T > nproc: oversubscribed), fed from memory, no sockets. "
            "Every thread's answers were byte-compared with a single-threaded pass "
-           "checked against expect.tsv. Medians of %d interleaved runs of %g s; "
-           "efficiency = total(T) / (T x total(1)); q/CPU-s divides by the threads' "
-           "own CPU time (what they did while they ran, whatever the shared machine "
-           "let them run). Method and reading: doc/performance.md, round 12." % (
-               sc["reps"], sc["seconds"]), "",
+           "checked against expect.tsv. Medians of %d interleaved runs of %g s, each "
+           "cut into %g s slices cycling: all threads answer / thread 0 answers alone / "
+           "all run a register-only calibration loop. efficiency = total(T) / (T x "
+           "total(1)) across runs; paired = total(T) / (T x thread 0 alone) within a "
+           "run (T <= nproc); host gave = the calibration's efficiency. Method and "
+           "reading: doc/performance.md, round 12." % (
+               sc["reps"], sc["seconds"], sc["slice_s"]), "",
            "- measured: %s; load average before %s, after %s" % (
                run.machine["date"], sc["loadavg_before"].rsplit(" ", 2)[0],
                sc["loadavg_after"].rsplit(" ", 2)[0]),
            "- command: `%s`" % run.commands.get("answer path on T threads", "?"), ""]
-    head = ["threads", "total q/s", "q/s per thread", "efficiency", "q/CPU-s per thread",
-            "CPU efficiency", "CPU share"]
+    head = ["threads", "total q/s", "q/s per thread", "efficiency", "paired efficiency",
+            "host gave", "CPU share (guest)"]
     body = [[str(m["threads"]), "%.0f" % m["total_qps"],
              "%.0f" % (m["total_qps"] / m["threads"]), "%.2f" % m["efficiency"],
-             "%.0f" % m["q_per_cpu_s"], "%.2f" % m["cpu_efficiency"],
+             "%.2f" % m["paired_efficiency"] if m["paired_efficiency"] > 0 else "n/a",
+             "%.2f" % m["machine_efficiency"],
              "%.0f%%" % (100 * m["cpu_share"])] for m in sc["medians"]]
     out += md_table(head, body)
     runs = ", ".join("T=%d: %.0f" % (r["threads"], r["total_qps"]) for r in sc["runs"])

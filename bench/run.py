@@ -24,9 +24,10 @@ CPU 0, the server on CPU 1, one worker each):
 
 Then, for anynsd only, the answer path on 1..nproc threads and on 2 x nproc
 (build/bench/scale, bench/scale.c): no sockets, the server's per-query path on pinned
-threads, interleaved repetitions; q/s for 1 and N threads and the efficiency
-total(N) / (N x total(1)) (doc/performance.md, round 12). `bench/run.py --scale` runs
-only that stage (~10 s) and updates its row and section in bench/RESULTS.md.
+threads, interleaved repetitions; q/s for 1 and N threads, the efficiency
+total(N) / (N x total(1)), the same paired within runs, and what the host gave
+(doc/performance.md, round 12). `bench/run.py --scale` runs
+only that stage (~15 s) and updates its row and section in bench/RESULTS.md.
 
 Every figure is the median of the repetitions (3 in the full run, 1 with --quick).
 Every step has a timeout and the whole run a time budget: a step that would not fit is
@@ -57,11 +58,11 @@ WORK = ROOT / "build" / "bench"
 PROFILES = {
     "full": dict(names=50000, queries=100000, cg_n=5000, reps=3, warm_s=2, sat_s=5,
                  big_records=1000000, check_rows=300, budget_s=14 * 60, rate=40000,
-                 scale_s=1.0, cost={"gate": 5, "saturation": 75, "callgrind": 130,
-                                    "big": 40, "scale": 15}),
+                 scale_s=1.2, cost={"gate": 5, "saturation": 75, "callgrind": 130,
+                                    "big": 40, "scale": 20}),
     "quick": dict(names=5000, queries=10000, cg_n=1000, reps=1, warm_s=1, sat_s=2,
                   big_records=100000, check_rows=150, budget_s=120, rate=40000,
-                  scale_s=0.5, cost={"gate": 3, "saturation": 11, "callgrind": 15,
+                  scale_s=0.6, cost={"gate": 3, "saturation": 11, "callgrind": 15,
                                      "big": 8, "scale": 5}),
 }
 
@@ -264,7 +265,8 @@ def stage_scale(run, small, origin):
     n = os.cpu_count() or 1
     med = {m["threads"]: m for m in run.scale["medians"]}
     run.add("anyns", "scale", (med[1]["total_qps"], med[n]["total_qps"], n,
-                               med[n]["efficiency"]))
+                               med[n]["efficiency"], med[n]["paired_efficiency"],
+                               med[n]["machine_efficiency"]))
 
 
 STAGE_ERRORS = (BenchError, RuntimeError, OSError, subprocess.SubprocessError)
