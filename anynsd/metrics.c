@@ -83,7 +83,8 @@ static void process_metrics(struct out *o, const struct metrics_input *in)
 	put(o, "anyns_start_time_seconds %" PRId64 "\n", in->start_unix);
 	family(o, "anyns_uptime_seconds", "gauge", "Seconds since the process started.");
 	put(o, "anyns_uptime_seconds %" PRId64 "\n", in->uptime_s);
-	family(o, "anyns_workers", "gauge", "Worker threads answering queries.");
+	family(o, "anyns_workers", "gauge",
+	       "Workers (server.workers), each a TCP thread and a UDP thread per listen address.");
 	put(o, "anyns_workers %zu\n", in->workers);
 }
 
