@@ -7,7 +7,7 @@
 Two fresh anynsd lives under callgrind answer exactly N and 2N queries of the bench's
 50k-name query mix (dnsperf, one outstanding query); (Ir(2N) - Ir(N)) / N is the
 figure of the bench's "instructions/query" row. With --profile, a third life answers
-N queries with collection limited to the worker thread (--toggle-collect=worker_main)
+N queries with collection limited to the worker thread (--toggle-collect=udp_main)
 and callgrind_annotate's inclusive and exclusive tables, divided by N, go to FILE.
 --build runs DIR/anynsd (a private build, e.g. build-p8, so that others'
 rebuilds of build/ do not change the binary mid-run); --data takes another
@@ -90,7 +90,7 @@ def main():
         print("instructions/query: %.0f  (Ir %d for N=%d, %d for 2N)"
               % ((two - one) / a.n, one, a.n, two))
     if a.profile:
-        _, out = life(a.n, ["--toggle-collect=worker_main"])
+        _, out = life(a.n, ["--toggle-collect=udp_main"])
         text = subprocess.run(["callgrind_annotate", "--inclusive=yes", out],
                               capture_output=True, text=True).stdout
         text += subprocess.run(["callgrind_annotate", out],
