@@ -69,7 +69,8 @@ def scale_section(run):
            "- measured: %s; load average before %s, after %s" % (
                run.machine["date"], sc["loadavg_before"].rsplit(" ", 2)[0],
                sc["loadavg_after"].rsplit(" ", 2)[0]),
-           "- command: `%s`" % run.commands.get("answer path on T threads", "?"), ""]
+           "- command: `%s`" % run.commands.get("answer path on T threads", "?"),
+           "- binary: %s" % getattr(run, "versions", {}).get("bench/scale", "?"), ""]
     head = ["threads", "total q/s", "q/s per thread", "efficiency", "paired efficiency",
             "host gave", "CPU share (guest)"]
     body = [[str(m["threads"]), "%.0f" % m["total_qps"],
