@@ -2,56 +2,38 @@
 /*
  * DOC: bench/scale -- the answer path on T threads, without sockets
  *
- * Issue 6 asks that throughput grow with server.workers up to the cores
- * there are. Over loopback with dnsperf on this machine the load generator
- * and the kernel's socket path saturate first (doc/performance.md, round
- * 7), so this program measures what the workers themselves do per query:
- * parse, zone lookup, answer written, per-worker counters -- the same
- * worker_answer() (anynsd/worker.c) that net/udp.c's answer_batch() calls,
- * with the same per-worker state, only fed from memory instead of
- * recvmmsg().
+ * Issue 6: throughput should grow with server.workers up to the cores there
+ * are. With sockets, dnsperf and loopback saturate first here (round 7 of
+ * doc/performance.md), so this measures what the workers do per query:
+ * worker_answer() (anynsd/worker.c), as net/udp.c's answer_batch() calls it,
+ * on each thread's own struct worker (answer context, stats block id) with
+ * SCALE_SLOTS output slots of SCALE_OUT_MAX bytes (UDP_BATCH, UDP_OUT_MAX)
+ * and one RCU read section per batch -- fed from memory, not recvmmsg().
+ * The zone is loaded and published by zones_load() from a configuration
+ * made in memory; counters come from stats_new(). The query list (the
+ * bench's mix, as dnspython and dnsperf send it: RD, no EDNS) is shared and
+ * only read.
  *
- * Set-up is the server's: the zone is loaded by zones_load() from a
- * configuration made in memory (anynsd/zones.c publishes it through RCU),
- * counters come from stats_new() (one cache-line aligned block per
- * worker), workers sit side by side in one calloc'd array as main.c puts
- * them, each with its own ans_answer_ctx and SCALE_SLOTS output buffers of
- * 4096 bytes (net/udp.c's UDP_BATCH and UDP_OUT_MAX). The query list (the
- * bench's mix, bench/gen_zone.py, in wire form as dnspython and dnsperf
- * send it: RD set, no EDNS) is shared and only read.
+ * A measurement: T threads pinned to CPUs (first + i) mod nproc; each
+ * answers the whole list once and byte-compares every answer with a
+ * single-threaded reference pass (itself checked against expect.tsv); then
+ * the timed part. A wrong answer, or counters that do not add up to the
+ * queries answered, ends the program with 1 and no figure.
  *
- * One measurement: T threads, thread i pinned to CPU (first + i) mod
- * nproc (--first-cpu, default 0),
- * registered with liburcu; after a start barrier each answers the whole
- * list once and byte-compares every answer with a single-threaded
- * reference pass (itself checked against gen_zone.py's expect.tsv: rcode,
- * answer count, AA); then each answers the list in a loop, SCALE_SLOTS
- * queries per RCU read section as a UDP batch is. A wrong answer, or
- * per-worker counters that do not add up to the queries answered, fails
- * the run (exit 1): no figure from a broken build.
- *
- * The machine is a small VM shared with other work: what it gives varies
- * from second to second (the host's other load: CPU, and memory and
- * last-level cache, which answering needs and a register loop does not),
- * and the guest's CPU time does not say how much the host gave. So the
- * timed part is cut into slices of SCALE_SLICE_S on one clock for all
- * threads, in a cycle of three:
+ * The timed part is cut into SCALE_SLICE_S slices on one clock, cycling
  *   A  every thread answers                    -> total(T)
- *   B  thread 0 answers, the others calibrate  -> one thread alone, solo
- *   C  every thread calibrates                 -> what the machine gave
- * (calibration: xorshift in registers; no memory, nothing shared). The
- * paired efficiency total(T) / (T x solo) compares slices a few tens of
- * milliseconds apart, under the same host load; the calibration's total
- * against T = 1's says whether the host gave T CPUs meanwhile.
+ *   B  thread 0 answers, the others calibrate  -> one thread alone
+ *   C  every thread calibrates                 -> what the host gave
+ * (calibration: xorshift in registers, no memory). This VM's speed varies
+ * by the second (other guests share its memory and last-level cache), so
+ * the paired efficiency total(T) / (T x alone) compares slices tens of
+ * milliseconds apart; the calibration's total against T = 1's says whether
+ * the host gave T CPUs meanwhile. Repetitions are interleaved over T.
  *
- * Repetitions are interleaved (T = 1, 2, ... then again) so a change in
- * the machine's other load spreads over every T; medians are printed.
- * Threads start count/T queries apart in the list (see timed_loop());
- * --in-step starts them all at the first query, to show the artefact.
- * Two controls show that the measurement sees shared writes: --shared-write
- * adds one atomic increment of a single shared counter per query, and
- * --shared-stats has every thread count into worker 0's stats block, as
- * one server-wide block instead of stats.h's per-worker ones would (its
+ * Threads start count/T queries apart (timed_loop()); --in-step starts them
+ * together. Controls that write shared memory on purpose: --shared-write
+ * (one atomic increment of one counter per query) and --shared-stats
+ * (every thread counts into block 0, as a server-wide block would; its
  * counts are then not checked: concurrent load + store loses some).
  */
 #define _LGPL_SOURCE
@@ -514,6 +496,33 @@ static int reference_pass(struct bench *b)
 
 /* --- one measurement and the report ------------------------------------ */
 
+/* Joins the threads and turns what they counted into `r`; a wrong answer,
+ * an unpinned thread or counters that disagree make it ANS_EMALF. */
+static int collect(struct bench *b, struct thread *ts, unsigned n, const uint64_t *before,
+		   struct result *r)
+{
+	int rc = ANS_OK;
+	*r = (struct result){ .threads = n };
+	for (unsigned i = 0; i < n; i++) {
+		pthread_join(ts[i].tid, NULL);
+		uint64_t counted = worker_count(b, i) - before[i];
+		bool is_counted = b->shared_stats || counted == ts[i].queries + b->q.count;
+		if (ts[i].wrong || !ts[i].is_pinned || !is_counted) {
+			fprintf(stderr, "scale: T=%u thread %u: %zu answers differ from the "
+				"single-threaded pass, pinned %d, counted %llu of %llu\n", n, i,
+				ts[i].wrong, ts[i].is_pinned, (unsigned long long)counted,
+				(unsigned long long)(ts[i].queries + b->q.count));
+			rc = ANS_EMALF;
+		}
+		r->per_thread_qps[i] = ts[i].queries_a / ts[i].wall_s;
+		r->cpu_share[i] = ts[i].cpu_s / ts[i].wall_s;
+		r->total_qps += r->per_thread_qps[i];
+		r->total_calib += ts[i].calib / ts[i].calib_s;
+	}
+	r->solo_qps = ts[0].queries_b / ts[0].solo_s;
+	return rc;
+}
+
 static int measure(struct bench *b, unsigned n, double seconds, struct result *r)
 {
 	struct thread *ts = aligned_alloc(64, sizeof(*ts) * n);
@@ -544,25 +553,7 @@ static int measure(struct bench *b, unsigned n, double seconds, struct result *r
 	 * ahead, so that every thread is past the barrier by then. */
 	b->t0_s = clock_s(CLOCK_MONOTONIC) + 0.01;
 	pthread_barrier_wait(&b->timed);
-	int rc = ANS_OK;
-	*r = (struct result){ .threads = n };
-	for (unsigned i = 0; i < n; i++) {
-		pthread_join(ts[i].tid, NULL);
-		uint64_t counted = worker_count(b, i) - before[i];
-		bool is_counted = b->shared_stats || counted == ts[i].queries + b->q.count;
-		if (ts[i].wrong || !ts[i].is_pinned || !is_counted) {
-			fprintf(stderr, "scale: T=%u thread %u: %zu answers differ from the "
-				"single-threaded pass, pinned %d, counted %llu of %llu\n", n, i,
-				ts[i].wrong, ts[i].is_pinned, (unsigned long long)counted,
-				(unsigned long long)(ts[i].queries + b->q.count));
-			rc = ANS_EMALF;
-		}
-		r->per_thread_qps[i] = ts[i].queries_a / ts[i].wall_s;
-		r->cpu_share[i] = ts[i].cpu_s / ts[i].wall_s;
-		r->total_qps += r->per_thread_qps[i];
-		r->total_calib += ts[i].calib / ts[i].calib_s;
-	}
-	r->solo_qps = ts[0].queries_b / ts[0].solo_s;
+	int rc = collect(b, ts, n, before, r);
 	pthread_barrier_destroy(&b->go);
 	pthread_barrier_destroy(&b->checked);
 	pthread_barrier_destroy(&b->timed);
