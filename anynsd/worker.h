@@ -36,8 +36,11 @@ struct server {
 	struct zones *zones;
 	int stop_fd;                  /* eventfd: readable means stop */
 	atomic_bool is_stopping;      /* UDP threads: end when woken */
-	atomic_long tcp_clients;      /* open connections, all workers */
-	struct ans_tsig_key *keys;    /* every configured key, contiguous */
+	/* Written per TCP accept and close by every worker: on a cache line
+	 * of its own, so that the fields every query reads (zones, keys,
+	 * stats) are not invalidated in the other workers' caches. */
+	_Alignas(64) atomic_long tcp_clients;   /* open connections, all workers */
+	_Alignas(64) struct ans_tsig_key *keys; /* every configured key, contiguous */
 	size_t key_count;
 	struct xfrd *xfrd;            /* the transfer thread (NOTIFY in) */
 	struct stats *stats;          /* counters (stats.h), NULL: not counted */
