@@ -116,7 +116,12 @@ $(BUILD)/bench/scale: bench/scale.c $(PROG_LIBOBJ) $(BUILD)/libanyns.a
 	@mkdir -p $(dir $@)
 	$(CC) $(CFLAGS) $(LDFLAGS) -o $@ $(filter %.c %.o %.a,$^) $(LIBS)
 
-bench: all $(BUILD)/bench/scale
+# bench/udp_floor.c: a UDP server with no DNS work, the socket path's floor (bench/run.py)
+$(BUILD)/bench/udp_floor: bench/udp_floor.c
+	@mkdir -p $(dir $@)
+	$(CC) $(CFLAGS) -o $@ $<
+
+bench: all $(BUILD)/bench/scale $(BUILD)/bench/udp_floor
 	@scripts/deps.sh bench
 	$(PYTHON) bench/run.py
 

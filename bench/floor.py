@@ -5,8 +5,8 @@ beside Knot DNS and anynsd, same layout and dnsperf commands as `make bench`.
     /usr/bin/python3 bench/floor.py [--reps 3] [--seconds 5] [--rate 40000]
 
 udp_floor echoes each query back with QR and AA set from the buffer it came in
-(recvmmsg 32 / sendmmsg, one SO_REUSEPORT socket, epoll: anynsd's UDP loop with no
-DNS work at all). Its CPU per query is what the kernel's per-packet path costs any
+(one SO_REUSEPORT socket, a thread blocked in recvmmsg of 32, one sendmmsg: anynsd's
+UDP loop with no DNS work at all). Its CPU per query is what the kernel's per-packet path costs any
 server that uses sockets here; it says how far below Knot a socket server can go.
 Servers are interleaved within each repetition; medians of the repetitions.
 """
@@ -58,9 +58,7 @@ class Floor(servers.Server):
 
 
 def build_floor():
-    FLOOR_BIN.parent.mkdir(parents=True, exist_ok=True)
-    subprocess.run(["cc", "-O2", "-Wall", "-Wextra", "-Werror", "-D_GNU_SOURCE",
-                    "-o", str(FLOOR_BIN), str(ROOT / "bench" / "udp_floor.c")], check=True)
+    subprocess.run(["make", "-s", "-C", str(ROOT), "build/bench/udp_floor"], check=True)
 
 
 def start(cls, d, origin, zone_file, probe):

@@ -118,6 +118,43 @@ def update_scale(text, run):
     return "\n".join(lines) + "\n"
 
 
+FLOOR_HEAD = "## UDP floor: a server with no DNS work (bench/udp_floor.c)"
+
+
+def floor_rows(run):
+    """Per UDP mode: the floor, Knot, anyns, and their ratios; [] without a floor run."""
+    fl = getattr(run, "floor", None)
+    if not fl:
+        return []
+    out = []
+    for key, label in (("udp_us", "flat out"), ("udp_rate_us", "%s q/s offered"
+                                                  % human(run.p["rate"]))):
+        f = statistics.median(fl[key]) if fl.get(key) else None
+        k, a = median(run, "knot", key), median(run, "anyns", key)
+        above = ("%.2f" % ((a - f) / (k - f))) if None not in (f, k, a) and k > f else "n/a"
+        out.append([label, cell(f, "%.2f"), cell(k, "%.2f"), cell(a, "%.2f"),
+                    ratio(f, k), ratio(a, k), above])
+    return out
+
+
+def floor_section(run):
+    body = floor_rows(run)
+    if not body:
+        return []
+    head = ["UDP, server CPU µs/query", "floor", "Knot", "anyns", "floor/Knot", "anyns/Knot",
+            "anyns/Knot above the floor"]
+    return [FLOOR_HEAD, "",
+            "udp_floor answers each query with the query itself (QR and AA set), through "
+            "anynsd's socket loop (one SO_REUSEPORT socket, a thread blocked in recvmmsg of "
+            "32, one sendmmsg) "
+            "and no DNS work: its CPU per query is what the kernel's per-packet path costs "
+            "any socket server on this machine, so floor/Knot is the lowest ratio a "
+            "server can reach here. The last column compares what each server spends "
+            "above that floor, (anyns − floor) / (Knot − floor). Same dnsperf commands, "
+            "layout and repetitions as the UDP rows above; doc/performance.md, round 12.",
+            ""] + md_table(head, body) + [""]
+
+
 def human(n):
     if n >= 1000000 and n % 1000000 < 50000:
         return "%gM" % round(n / 1e6, 1)
@@ -169,6 +206,9 @@ def table_text(run):
     for s in run.names:
         for n in run.notes[s]:
             out.append("note [%s]: %s" % (s, n))
+    for r in floor_rows(run):
+        out.append("UDP floor (no DNS work), %s: %s µs/query = %s x Knot; anyns above the "
+                   "floor = %s x Knot above it" % (r[0], r[1], r[4], r[6]))
     return "\n".join(out)
 
 
@@ -219,8 +259,12 @@ def render(run):
     notes = [(s, n) for s in run.names for n in run.notes[s]]
     if notes:
         out += ["## Notes", ""] + ["- %s: %s" % (TITLES[s], n) for s, n in notes] + [""]
+    out += floor_section(run)
     out += scale_section(run)
-    out += ["## Raw values (per repetition)", ""] + raw_values(run) + [""]
+    out += ["## Raw values (per repetition)", ""] + raw_values(run)
+    fl = getattr(run, "floor", None) or {}
+    out += ["- floor, %s: %s" % (k, ", ".join("%.2f" % x for x in v)) for k, v in fl.items()]
+    out += [""]
     out += ["## Commands", "", "```"]
     out += ["%s: %s" % (k, v) for k, v in run.commands.items()]
     out += ["AXFR: bench/measure.py axfr_records(): one TCP connection, one AXFR query, "

@@ -46,6 +46,7 @@ import time
 from pathlib import Path
 
 sys.path.insert(0, str(Path(__file__).resolve().parent))
+import floor  # noqa: E402
 import gen_zone  # noqa: E402
 import measure  # noqa: E402
 import report  # noqa: E402
@@ -59,11 +60,11 @@ PROFILES = {
     "full": dict(names=50000, queries=100000, cg_n=5000, reps=3, warm_s=2, sat_s=5,
                  big_records=1000000, check_rows=300, budget_s=14 * 60, rate=40000,
                  scale_s=1.2, cost={"gate": 5, "saturation": 75, "callgrind": 130,
-                                    "big": 40, "scale": 20}),
+                                    "big": 40, "scale": 20, "floor": 45}),
     "quick": dict(names=5000, queries=10000, cg_n=1000, reps=1, warm_s=1, sat_s=2,
                   big_records=100000, check_rows=150, budget_s=120, rate=40000,
                   scale_s=0.6, cost={"gate": 3, "saturation": 11, "callgrind": 15,
-                                     "big": 8, "scale": 5}),
+                                     "big": 8, "scale": 5, "floor": 8}),
 }
 
 
@@ -166,6 +167,33 @@ def stage_saturation(run, cls, srv, qfile):
                 run.note(cls.short, "UDP at %d q/s offered: only %.0f q/s answered, so "
                          "this server's fixed-rate figure is a saturated one"
                          % (p["rate"], r["qps"]))
+
+
+def stage_floor(run, run_dir, small):
+    """UDP flat out and at the fixed rate, as stage_saturation, against udp_floor: one
+    socket, a thread blocked in recvmmsg, one sendmmsg per batch, each query echoed
+    with QR set and nothing else.
+    Its CPU per query is the kernel's per-packet cost that any socket server pays
+    here: how far below Knot a server can go at all (doc/performance.md, round 12)."""
+    if not floor.FLOOR_BIN.exists():
+        raise BenchError("%s is not built (make build/bench/udp_floor)" % floor.FLOOR_BIN)
+    p, qfile = run.p, small / "queries.txt"
+    srv = floor.start(floor.Floor, run_dir / "floor", "floor.test.", "-", None)
+    run.commands["udp_floor"] = shlex.join(srv.cmd)
+    run.floor = {}
+    try:
+        for mode in ("udp", "udp_rate"):
+            warm = measure.dnsperf_cmd(srv.port, qfile, seconds=p["warm_s"])
+            cmd = measure.dnsperf_cmd(srv.port, qfile, seconds=p["sat_s"],
+                                      rate=p["rate"] if mode == "udp_rate" else None)
+            for _ in range(p["reps"]):
+                measure.dnsperf(warm, p["warm_s"] + 30)
+                r = measure.cpu_per_query(srv, cmd, p["sat_s"] + 30)
+                run.floor.setdefault(mode + "_us", []).append(r["us_per_q"])
+                print("  [floor] %s: %.2f µs/query, %.0f q/s answered, %.0f%% of a core"
+                      % (mode, r["us_per_q"], r["qps"], 100 * r["util"]), flush=True)
+    finally:
+        srv.stop()
 
 
 def stage_callgrind(run, cls, run_dir, small, probe, origin):
@@ -369,6 +397,8 @@ def main():
             continue
         bench_server(run, cls, run_dir, small, big, mb, origin)
     if "anyns" in names:
+        print("== UDP floor: a server with no DNS work (bench/udp_floor.c)", flush=True)
+        guarded(run, "anyns", "floor", stage_floor, run, run_dir, small)
         print("== anynsd answer path on T threads (bench/scale.c)", flush=True)
         guarded(run, "anyns", "scale", stage_scale, run, small, origin)
     run.elapsed_s = time.monotonic() - run.t0

@@ -4,19 +4,21 @@
  * reference in the bench (doc/performance.md, round 12).
  *
  * It does what anynsd's UDP path does around the answer (one SO_REUSEPORT
- * socket bound to one address, epoll, recvmmsg of up to 32 datagrams with
- * MSG_DONTWAIT, one sendmmsg back to the senders) and nothing else: each
+ * socket bound to one address, a thread blocked in recvmmsg(MSG_WAITFORONE)
+ * of up to 32 datagrams, one sendmmsg back to the senders) and nothing
+ * else: each
  * query goes back as its own reply with QR and AA set, from the buffer it
  * came in, so no byte is written but the flags. Its CPU per query is what
  * the kernel's per-packet path costs any socket server on this machine;
  * no lookup, parse or answer logic can take a server below it.
  *
- *   udp_floor ADDR PORT [--batch N] [--block] [--pmtu MODE]
+ *   udp_floor ADDR PORT [--batch N] [--epoll] [--pmtu MODE]
  *
  * The options are the socket-level variants tried against the floor itself
  * (round 12): --batch N datagrams per recvmmsg (default 32, as anynsd);
- * --block waits in a blocking recvmmsg(MSG_WAITFORONE) instead of epoll, one
- * syscall less per wake-up; --pmtu sets IP_MTU_DISCOVER (0 DONT, 1 WANT,
+ * --epoll waits in epoll_wait and then reads with recvmmsg(MSG_DONTWAIT)
+ * until a short batch (anynsd's loop before round 12: one syscall more per
+ * wake-up); --pmtu sets IP_MTU_DISCOVER (0 DONT, 1 WANT,
  * 2 DO, 5 OMIT). Runs until SIGTERM/SIGINT. Not part of anyns: a measuring
  * device.
  */
@@ -115,7 +117,7 @@ static int open_socket(const char *addr, int port)
 
 struct opts {
 	int batch;
-	bool block;
+	bool use_epoll;
 	int pmtu;    /* -1: the kernel's default */
 };
 
@@ -125,8 +127,8 @@ static int parse_opts(int argc, char **argv, struct opts *o)
 	for (int i = 3; i < argc; i++) {
 		if (strcmp(argv[i], "--batch") == 0 && i + 1 < argc)
 			o->batch = atoi(argv[++i]);
-		else if (strcmp(argv[i], "--block") == 0)
-			o->block = true;
+		else if (strcmp(argv[i], "--epoll") == 0)
+			o->use_epoll = true;
 		else if (strcmp(argv[i], "--pmtu") == 0 && i + 1 < argc)
 			o->pmtu = atoi(argv[++i]);
 		else
@@ -149,7 +151,7 @@ int main(int argc, char **argv)
 {
 	struct opts o;
 	if (argc < 3 || parse_opts(argc, argv, &o) != 0) {
-		fprintf(stderr, "usage: udp_floor ADDR PORT [--batch N] [--block] [--pmtu MODE]\n");
+		fprintf(stderr, "usage: udp_floor ADDR PORT [--batch N] [--epoll] [--pmtu MODE]\n");
 		return 2;
 	}
 	int fd = open_socket(argv[1], atoi(argv[2]));
@@ -161,7 +163,7 @@ int main(int argc, char **argv)
 	static struct batch b;
 	batch_init(&b);
 	batch_n = o.batch;
-	if (o.block) {
+	if (!o.use_epoll) {
 		int nonblocking = 0;
 		ioctl(fd, FIONBIO, &nonblocking);
 		recv_flags = MSG_WAITFORONE;
