@@ -151,7 +151,7 @@ def floor_section(run):
             "any socket server on this machine, so floor/Knot is the lowest ratio a "
             "server can reach here. The last column compares what each server spends "
             "above that floor, (anyns − floor) / (Knot − floor). Same dnsperf commands, "
-            "layout and repetitions as the UDP rows above; doc/performance.md, round 12.",
+            "layout and repetitions as the UDP rows above; doc/performance.md, round 12c.",
             ""] + md_table(head, body) + [""]
 
 

@@ -174,7 +174,7 @@ def stage_floor(run, run_dir, small):
     socket, a thread blocked in recvmmsg, one sendmmsg per batch, each query echoed
     with QR set and nothing else.
     Its CPU per query is the kernel's per-packet cost that any socket server pays
-    here: how far below Knot a server can go at all (doc/performance.md, round 12)."""
+    here: how far below Knot a server can go at all (doc/performance.md, round 12c)."""
     if not floor.FLOOR_BIN.exists():
         raise BenchError("%s is not built (make build/bench/udp_floor)" % floor.FLOOR_BIN)
     p, qfile = run.p, small / "queries.txt"

@@ -1,7 +1,7 @@
 /* SPDX-License-Identifier: MIT */
 /*
  * udp_floor: the cheapest UDP "DNS server" the socket API allows, as a
- * reference in the bench (doc/performance.md, round 12).
+ * reference in the bench (doc/performance.md, round 12c).
  *
  * It does what anynsd's UDP path does around the answer (one SO_REUSEPORT
  * socket bound to one address, a thread blocked in recvmmsg(MSG_WAITFORONE)
@@ -15,9 +15,9 @@
  *   udp_floor ADDR PORT [--batch N] [--epoll] [--pmtu MODE]
  *
  * The options are the socket-level variants tried against the floor itself
- * (round 12): --batch N datagrams per recvmmsg (default 32, as anynsd);
+ * (round 12c): --batch N datagrams per recvmmsg (default 32, as anynsd);
  * --epoll waits in epoll_wait and then reads with recvmmsg(MSG_DONTWAIT)
- * until a short batch (anynsd's loop before round 12: one syscall more per
+ * until a short batch (anynsd's loop before round 12c: one syscall more per
  * wake-up); --pmtu sets IP_MTU_DISCOVER (0 DONT, 1 WANT,
  * 2 DO, 5 OMIT). Runs until SIGTERM/SIGINT. Not part of anyns: a measuring
  * device.

@@ -41,6 +41,13 @@ static int configure(int fd, const struct ans_conf_addr *addr, int type)
 		rc = addr->ss.ss_family == AF_INET6
 		     ? set_int(fd, IPPROTO_IPV6, IPV6_RECVPKTINFO, 1)
 		     : set_int(fd, IPPROTO_IP, IP_PKTINFO, 1);
+	/* IPv4 answers go out without DF and regardless of any learnt path
+	 * MTU: a forged ICMP "fragmentation needed" must not make the kernel
+	 * fragment answers below the interface MTU, which is what off-path
+	 * fragment-injection attacks on DNS need (as NSD and Unbound do).
+	 * Answers fit 1232 bytes unless a client asks for more (RFC 9715). */
+	if (rc == ANS_OK && type == SOCK_DGRAM && addr->ss.ss_family == AF_INET)
+		rc = set_int(fd, IPPROTO_IP, IP_MTU_DISCOVER, IP_PMTUDISC_OMIT);
 	if (rc == ANS_OK && type == SOCK_STREAM)
 		rc = set_int(fd, SOL_SOCKET, SO_REUSEADDR, 1);
 	/* Queries fit one segment: answer them without waiting for more. */

@@ -210,3 +210,45 @@ def test_stops_promptly_under_flood(anynsd, tmp_path, sockdir):
             f.join(30)
     assert rc == 0 and took < 2.0, (rc, took)
     assert "server, stopped" in srv.log()
+
+
+def ipv4_udp_packets(sniffer, port, deadline_s=2.0):
+    """IPv4 UDP packets to or from `port` seen on lo: (src_port, frag_off)."""
+    out, end = [], time.monotonic() + deadline_s
+    sniffer.settimeout(0.1)
+    while time.monotonic() < end and len(out) < 2:
+        try:
+            frame = sniffer.recv(65535)
+        except socket.timeout:
+            continue
+        ip = frame[14:]           # lo carries an all-zero Ethernet header
+        if len(ip) < 28 or ip[0] >> 4 != 4 or ip[9] != socket.IPPROTO_UDP:
+            continue
+        ihl = (ip[0] & 0x0F) * 4
+        sport, dport = struct.unpack("!HH", ip[ihl:ihl + 4])
+        if port in (sport, dport):
+            out.append((sport, struct.unpack("!H", ip[6:8])[0]))
+    return out
+
+
+@pytest.mark.skipif(os.geteuid() != 0, reason="needs root for a packet socket on lo")
+def test_ipv4_answers_leave_without_df(anynsd):
+    """IP_PMTUDISC_OMIT on the UDP sockets (anynsd/net/listen.c): answers
+    are sent without DF and regardless of a learnt path MTU. The query the
+    test sends goes out with Linux's default (DF set within the path MTU),
+    which shows that the sniffer sees the bit."""
+    srv = anynsd(zones={"example.com.": ZONE})
+    sniffer = socket.socket(socket.AF_PACKET, socket.SOCK_RAW, socket.ntohs(0x0800))
+    try:
+        sniffer.bind(("lo", 0))
+        r = dns.query.udp(dns.message.make_query("www.example.com.", "A"), srv.addr,
+                          port=srv.port, timeout=2)
+        assert r.answer
+        seen = dict(ipv4_udp_packets(sniffer, srv.port))
+    finally:
+        sniffer.close()
+    query = [f for sp, f in seen.items() if sp != srv.port]
+    answer = seen.get(srv.port)
+    assert query and query[0] & 0x4000, "the query left without DF: the check sees nothing"
+    assert answer is not None, "no answer seen on lo"
+    assert answer & 0x4000 == 0, "the answer left with DF set"
