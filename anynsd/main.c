@@ -86,17 +86,6 @@ static int run_check(const struct conf *conf)
 	return 0;
 }
 
-static void answer_conf_from(struct ans_answer_conf *ac, const struct conf *conf)
-{
-	bool nsid = conf->server.nsid && conf->nsid_len;
-	ac->nsid = nsid ? conf->nsid : NULL;
-	ac->nsid_len = nsid ? conf->nsid_len : 0;
-	/* server.chaos: false -> CHAOS id/version queries get REFUSED. */
-	ac->identity = conf->server.chaos ? conf->identity : NULL;
-	ac->version = conf->server.chaos ? conf->version : NULL;
-	ac->udp_max_payload = (uint16_t)conf->server.udp_max_payload;
-}
-
 /* The main thread's loop: returns when told to stop. */
 static void wait_signals(int sfd, struct zones *zones)
 {
@@ -200,7 +189,7 @@ static int serve(const struct conf *conf, int sfd)
 	if (rc == ANS_OK)
 		rc = copy_keys(&srv, conf);
 	if (rc == ANS_OK) {
-		answer_conf_from(&srv.answer_conf, conf);
+		server_answer_conf(&srv.answer_conf, conf);
 		srv.stop_fd = eventfd(0, EFD_CLOEXEC | EFD_NONBLOCK);
 		rc = srv.stop_fd >= 0 ? ANS_OK : -errno;
 	}

@@ -111,6 +111,17 @@ static int watch(struct worker *w, struct ev_source *ev)
 	return epoll_ctl(w->epfd, EPOLL_CTL_ADD, ev->fd, &e) == 0 ? ANS_OK : -errno;
 }
 
+void server_answer_conf(struct ans_answer_conf *ac, const struct conf *conf)
+{
+	bool nsid = conf->server.nsid && conf->nsid_len;
+	ac->nsid = nsid ? conf->nsid : NULL;
+	ac->nsid_len = nsid ? conf->nsid_len : 0;
+	/* server.chaos: false -> CHAOS id/version queries get REFUSED. */
+	ac->identity = conf->server.chaos ? conf->identity : NULL;
+	ac->version = conf->server.chaos ? conf->version : NULL;
+	ac->udp_max_payload = (uint16_t)conf->server.udp_max_payload;
+}
+
 size_t worker_stats_blocks(size_t workers, size_t listen_count)
 {
 	return workers * (1 + listen_count);

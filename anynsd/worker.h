@@ -85,6 +85,10 @@ struct worker {
 	char pad_end[64];
 };
 
+/* The answer settings of a configuration (NSID, CHAOS identity and
+ * version, UDP payload limit) as struct server carries them. */
+void server_answer_conf(struct ans_answer_conf *ac, const struct conf *conf);
+
 /* Stats blocks worker `id` of `workers` uses: block id for its epoll
  * thread, then one per listen address after all workers' epoll threads. */
 size_t worker_stats_blocks(size_t workers, size_t listen_count);

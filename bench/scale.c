@@ -285,21 +285,10 @@ static int load_conf(const struct opts *o, struct conf **conf)
 	return rc;
 }
 
-/* As anynsd/main.c answer_conf_from() (static there). */
-static void answer_conf_from(struct ans_answer_conf *ac, const struct conf *conf)
-{
-	bool nsid = conf->server.nsid && conf->nsid_len;
-	ac->nsid = nsid ? conf->nsid : NULL;
-	ac->nsid_len = nsid ? conf->nsid_len : 0;
-	ac->identity = conf->server.chaos ? conf->identity : NULL;
-	ac->version = conf->server.chaos ? conf->version : NULL;
-	ac->udp_max_payload = (uint16_t)conf->server.udp_max_payload;
-}
-
 static int server_up(struct bench *b, const struct conf *conf)
 {
 	b->srv = (struct server){ .conf = conf, .stop_fd = -1 };
-	answer_conf_from(&b->srv.answer_conf, conf);
+	server_answer_conf(&b->srv.answer_conf, conf);
 	b->workers = calloc(SCALE_MAX_THREADS, sizeof(*b->workers));
 	int rc = b->workers ? zones_new(&b->srv.zones, conf) : ANS_ENOMEM;
 	if (rc == ANS_OK)
