@@ -17,13 +17,7 @@
 #include "lib/wire/rdata.h"
 #include "lib/xfr/changeset.h"
 #include "lib/zone/parser.h"
-
-static double bench_cpu_ms(void)
-{
-	struct timespec ts;
-	clock_gettime(CLOCK_PROCESS_CPUTIME_ID, &ts);
-	return (double)ts.tv_sec * 1e3 + (double)ts.tv_nsec / 1e6;
-}
+#include "tests/unit/xfr/bench_util.h"
 
 /* A changeset that moves `old` one serial on, removing every k-th RR of
  * the zone (k spreads `n` / 2 removals over it) and adding as many new A
@@ -63,29 +57,20 @@ static struct ans_changeset *bench_changeset(const struct ans_zone *old, size_t 
 	return cs;
 }
 
-static int dbl_cmp(const void *a, const void *b)
-{
-	double x = *(const double *)a, y = *(const double *)b;
-	return x < y ? -1 : x > y;
-}
-
 static int apply_bench(const char *path, const char *origin_text, int runs)
 {
 	uint8_t origin[ANS_NAME_MAX];
-	size_t olen;
 	struct ans_zone *z;
-	if (ans_name_from_text(origin, &olen, origin_text, strlen(origin_text), NULL) ||
-	    ans_zone_load(path, origin, NULL, &z) != ANS_OK) {
-		fprintf(stderr, "cannot load %s\n", path);
+	if (bench_load_zone(path, origin_text, origin, &z))
 		return 1;
-	}
+	runs = bench_runs(runs);
 	printf("zone %zu records\n", z->rr_count);
 	static const size_t sizes[] = { 1, 1000 };
 	for (size_t s = 0; s < 2; s++) {
 		struct ans_changeset *cs = bench_changeset(z, sizes[s]);
 		const struct ans_changeset *chain[1] = { cs };
-		double t[32];
-		for (int r = 0; r < runs && r < 32; r++) {
+		double t[BENCH_RUNS_MAX];
+		for (int r = 0; r < runs; r++) {
 			struct ans_zone *nz;
 			double t0 = bench_cpu_ms();
 			int rc = ans_changeset_apply(z, chain, 1, NULL, &nz);
@@ -96,7 +81,7 @@ static int apply_bench(const char *path, const char *origin_text, int runs)
 			}
 			ans_zone_free(nz);
 		}
-		qsort(t, (size_t)runs, sizeof(t[0]), dbl_cmp);
+		bench_sort(t, runs);
 		printf("apply %zu %.2f\n", sizes[s], t[runs / 2]);
 		ans_changeset_free(cs);
 	}

@@ -22,18 +22,12 @@
 #include "lib/xfr/axfr_out.h"
 #include "lib/xfr/request.h"
 #include "lib/zone/parser.h"
+#include "tests/unit/xfr/bench_util.h"
 
 struct axfr_bench_sum {
 	size_t msgs, bytes, rrs;
 	uint64_t digest;
 };
-
-static double axfr_bench_cpu_ms(void)
-{
-	struct timespec ts;
-	clock_gettime(CLOCK_PROCESS_CPUTIME_ID, &ts);
-	return (double)ts.tv_sec * 1e3 + (double)ts.tv_nsec / 1e6;
-}
 
 static uint64_t axfr_bench_fnv(uint64_t h, const uint8_t *p, size_t n)
 {
@@ -74,39 +68,29 @@ static int axfr_bench_once(const struct ans_zone *z, const uint8_t *origin,
 	return 0;
 }
 
-static int axfr_bench_cmp(const void *a, const void *b)
-{
-	double x = *(const double *)a, y = *(const double *)b;
-	return x < y ? -1 : x > y;
-}
-
 static int axfr_bench(const char *path, const char *origin_text, int runs,
 		      const char *dump_path)
 {
 	uint8_t origin[ANS_NAME_MAX], *buf = malloc(2 + ANS_XFR_MSG_MAX);
-	size_t olen;
 	struct ans_zone *z;
-	if (ans_name_from_text(origin, &olen, origin_text, strlen(origin_text), NULL) ||
-	    ans_zone_load(path, origin, NULL, &z) != ANS_OK) {
-		fprintf(stderr, "cannot load %s\n", path);
+	if (bench_load_zone(path, origin_text, origin, &z))
 		return 1;
-	}
 	struct axfr_bench_sum sum;
 	FILE *dump = dump_path ? fopen(dump_path, "wb") : NULL;
 	if ((dump_path && !dump) || axfr_bench_once(z, origin, buf, dump, true, &sum))
 		return 1;
 	if (dump)
 		fclose(dump);
-	runs = runs < 1 ? 1 : runs > 64 ? 64 : runs;
-	double t[64];
+	runs = bench_runs(runs);
+	double t[BENCH_RUNS_MAX];
 	for (int i = 0; i < runs; i++) {
 		struct axfr_bench_sum s;
-		double t0 = axfr_bench_cpu_ms();
+		double t0 = bench_cpu_ms();
 		if (axfr_bench_once(z, origin, buf, NULL, false, &s))
 			return 1;
-		t[i] = axfr_bench_cpu_ms() - t0;
+		t[i] = bench_cpu_ms() - t0;
 	}
-	qsort(t, (size_t)runs, sizeof(t[0]), axfr_bench_cmp);
+	bench_sort(t, runs);
 	printf("axfr records %zu msgs %zu bytes %zu digest %016llx cpu_ms %.1f (min %.1f)\n",
 	       sum.rrs, sum.msgs, sum.bytes, (unsigned long long)sum.digest,
 	       t[runs / 2], t[0]);

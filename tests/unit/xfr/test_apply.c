@@ -474,17 +474,16 @@ static struct ans_changeset *inplace_changeset(const struct ans_zone *old, size_
 static int inplace_bench(const char *path, const char *origin_text, int runs)
 {
 	uint8_t origin[ANS_NAME_MAX];
-	size_t olen;
 	struct ans_zone *z;
-	if (ans_name_from_text(origin, &olen, origin_text, strlen(origin_text), NULL) ||
-	    ans_zone_load(path, origin, NULL, &z) != ANS_OK)
+	if (bench_load_zone(path, origin_text, origin, &z))
 		return 1;
+	runs = bench_runs(runs);
 	static const size_t sizes[] = { 1, 100, 10000 };
 	for (size_t s = 0; s < 3; s++) {
 		struct ans_changeset *cs = inplace_changeset(z, sizes[s]);
 		const struct ans_changeset *chain[1] = { cs };
-		double t[32];
-		for (int r = 0; r < runs && r < 32; r++) {
+		double t[BENCH_RUNS_MAX];
+		for (int r = 0; r < runs; r++) {
 			struct ans_zone *nz;
 			double t0 = bench_cpu_ms();
 			if (ans_changeset_apply(z, chain, 1, NULL, &nz))
@@ -493,7 +492,7 @@ static int inplace_bench(const char *path, const char *origin_text, int runs)
 			printf("# patched %d\n", nz->index == z->index);
 			ans_zone_free(nz);
 		}
-		qsort(t, (size_t)runs, sizeof(t[0]), dbl_cmp);
+		bench_sort(t, runs);
 		printf("inplace %zu %.2f\n", 2 * sizes[s], t[runs / 2]);
 		ans_changeset_free(cs);
 	}
@@ -545,11 +544,10 @@ static int owners_bench(const char *path, const char *origin_text, int runs,
 			const char *only)
 {
 	uint8_t origin[ANS_NAME_MAX];
-	size_t olen;
 	struct ans_zone *z;
-	if (ans_name_from_text(origin, &olen, origin_text, strlen(origin_text), NULL) ||
-	    ans_zone_load(path, origin, NULL, &z) != ANS_OK)
+	if (bench_load_zone(path, origin_text, origin, &z))
 		return 1;
+	runs = bench_runs(runs);
 	static const struct { const char *name; size_t add, del; } cases[] = {
 		{ "add:1", 1, 0 }, { "add:100", 100, 0 }, { "add:1000", 1000, 0 },
 		{ "del:1", 0, 1 }, { "del:100", 0, 100 },
@@ -559,9 +557,9 @@ static int owners_bench(const char *path, const char *origin_text, int runs,
 			continue;
 		struct ans_changeset *cs = owners_changeset(z, cases[s].add, cases[s].del);
 		const struct ans_changeset *chain[1] = { cs };
-		double t[32];
+		double t[BENCH_RUNS_MAX];
 		int patched = 0;
-		for (int r = 0; r < runs && r < 32; r++) {
+		for (int r = 0; r < runs; r++) {
 			struct ans_zone *nz;
 			double t0 = bench_cpu_ms();
 			if (ans_changeset_apply(z, chain, 1, NULL, &nz))
@@ -570,7 +568,7 @@ static int owners_bench(const char *path, const char *origin_text, int runs,
 			patched = ((const struct zone_mem *)nz->priv)->depth > 0;
 			ans_zone_free(nz);
 		}
-		qsort(t, (size_t)runs, sizeof(t[0]), dbl_cmp);
+		bench_sort(t, runs);
 		printf("owners %s %.2f patched %d\n", cases[s].name, t[runs / 2], patched);
 		ans_changeset_free(cs);
 	}
